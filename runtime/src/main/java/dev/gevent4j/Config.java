@@ -1,0 +1,67 @@
+package dev.gevent4j;
+
+/**
+ * The single registry of gevent4j's settings. Each key is a JVM system property ({@code -Dkey=value}); the
+ * environment variable named in the table, if set, is used when the property is not. Values are read when a hub
+ * is created.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>key</th><th>environment</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code gevent4j.loop}</td><td>{@code GEVENT4J_LOOP}</td><td>{@code auto}</td>
+ *       <td>The hub's IO backend: {@code epoll} (Netty's native epoll; fails if unavailable), {@code nio} (Netty's
+ *       NIO selector), or {@code auto} (epoll where available, else NIO).</td></tr>
+ *   <tr><td>{@code gevent4j.hub.batch}</td><td>{@code GEVENT4J_HUB_BATCH}</td><td>{@code 1024}</td>
+ *       <td>How many runnable greenlets and callbacks the hub runs before it polls for IO again, so that a stream
+ *       of {@code sleep(0)} can never starve IO. 1 to 1,000,000.</td></tr>
+ *   <tr><td>{@code gevent4j.hub.closeGraceMillis}</td><td>{@code GEVENT4J_HUB_CLOSE_GRACE_MILLIS}</td>
+ *       <td>{@code 2000}</td><td>How long {@link Hub#close()} waits for killed greenlets to unwind before it
+ *       abandons the ones still running. 0 to 3,600,000.</td></tr>
+ * </table>
+ *
+ * <p>An invalid value is an {@link IllegalArgumentException} naming the key, the value and what is allowed.
+ */
+public final class Config {
+    public static final String LOOP = "gevent4j.loop";
+    public static final String HUB_BATCH = "gevent4j.hub.batch";
+    public static final String HUB_CLOSE_GRACE_MILLIS = "gevent4j.hub.closeGraceMillis";
+
+    private Config() {}
+
+    static String loop() {
+        String v = raw(LOOP, "auto");
+        if (!v.equals("auto") && !v.equals("epoll") && !v.equals("nio")) {
+            throw new IllegalArgumentException(LOOP + "=" + v + " is not valid: use auto, epoll or nio");
+        }
+        return v;
+    }
+
+    static int hubBatch() {
+        return intValue(HUB_BATCH, 1024, 1, 1_000_000);
+    }
+
+    static long closeGraceMillis() {
+        return intValue(HUB_CLOSE_GRACE_MILLIS, 2000, 0, 3_600_000);
+    }
+
+    private static int intValue(String key, int dflt, int min, int max) {
+        String v = raw(key, Integer.toString(dflt));
+        try {
+            int i = Integer.parseInt(v.trim());
+            if (i >= min && i <= max) {
+                return i;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + "=" + v + " is not valid: use a whole number from " + min + " to " + max);
+    }
+
+    private static String raw(String key, String dflt) {
+        String v = System.getProperty(key);
+        if (v == null) {
+            v = System.getenv(key.replace('.', '_').replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase());
+        }
+        return v == null ? dflt : v.trim();
+    }
+}

@@ -1,0 +1,302 @@
+package dev.gevent4j;
+
+import dev.gevent4j.internal.Strand;
+import dev.gevent4j.internal.Throwables;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * gevent's module-level API: spawn greenlets, wait for them, sleep, and bound work with timeouts.
+ *
+ * <pre>{@code
+ * Greenlet<String> a = Gevent.spawn(() -> fetch("a"));
+ * Greenlet<String> b = Gevent.spawn(() -> fetch("b"));
+ * Gevent.joinAll(List.of(a, b));           // both ran concurrently on one hub
+ * }</pre>
+ *
+ * <p>Called from a greenlet, everything here uses that greenlet's hub and yields to it while waiting; called from
+ * any other thread, it uses the {@linkplain Hub#getDefault() default hub} and blocks the calling thread. What
+ * kill and {@link Timeout} do to each wait is described on {@link Greenlet} and {@link Timeout}.
+ */
+public final class Gevent {
+    private static final Object SLEEP = new Object();
+    private static final Object JOIN_ALL = new Object();
+
+    private Gevent() {}
+
+    /** Creates and starts a greenlet running {@code fn}; it runs after every greenlet already runnable. */
+    public static <T> Greenlet<T> spawn(Callable<T> fn) {
+        return new Greenlet<>(Hub.currentOrDefault(), fn).start();
+    }
+
+    /** Creates and starts a greenlet running {@code fn}. */
+    public static Greenlet<Void> spawn(Runnable fn) {
+        return new Greenlet<Void>(Hub.currentOrDefault(), Greenlet.callable(fn)).start();
+    }
+
+    /** Creates a greenlet and starts it after {@code delay}. */
+    public static <T> Greenlet<T> spawnLater(Duration delay, Callable<T> fn) {
+        return new Greenlet<>(Hub.currentOrDefault(), fn).startLater(delay);
+    }
+
+    /** Creates a greenlet and starts it after {@code delay}. */
+    public static Greenlet<Void> spawnLater(Duration delay, Runnable fn) {
+        return new Greenlet<Void>(Hub.currentOrDefault(), Greenlet.callable(fn)).startLater(delay);
+    }
+
+    /** Waits for all of {@code greenlets} to end; returns them in completion order. */
+    public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets) {
+        return joinAll(greenlets, null, false);
+    }
+
+    /**
+     * Waits for the greenlets to end, at most {@code timeout} (null = no limit), and returns those that ended, in
+     * completion order. A timeout is not an error: the list is then partial. With {@code raiseError}, the first
+     * failure (in completion order) is raised as soon as it is seen, as {@link Greenlet#get()} would raise it.
+     *
+     * @throws IllegalStateException if the calling greenlet is among {@code greenlets}
+     */
+    public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
+                                            boolean raiseError) {
+        Objects.requireNonNull(greenlets, "greenlets");
+        long nanos = timeout == null ? Waits.FOREVER : checkDuration(timeout, "timeout");
+        Greenlet<?> cur = Greenlet.currentGreenlet();
+        Set<Greenlet<?>> unique = Collections.newSetFromMap(new IdentityHashMap<>(greenlets.size() * 2));
+        for (Greenlet<?> g : greenlets) {
+            Objects.requireNonNull(g, "greenlets contains null");
+            if (g == cur) {
+                throw new IllegalStateException("joinAll: the calling greenlet " + g + " cannot join itself");
+            }
+            if (g.isRoot()) {
+                throw new IllegalStateException("joinAll: cannot join the root greenlet " + g);
+            }
+            unique.add(g);
+        }
+        JoinAllState st = new JoinAllState(Thread.currentThread(), unique.size(), raiseError);
+        Hub loopExitHub = null;
+        boolean internal = cur != null;
+        for (Greenlet<?> g : unique) {
+            if (!g.addNode(new JoinAllNode(st))) {
+                st.onDone(g);
+            } else if (loopExitHub == null) {
+                loopExitHub = g.hub;
+            }
+            if (cur != null && g.hub != cur.hub) {
+                internal = false;
+            }
+        }
+        Waits.await(st::isDone, nanos, internal, loopExitHub, JOIN_ALL);
+        List<Greenlet<?>> done = new ArrayList<>();
+        for (Greenlet<?> g : unique) {
+            if (g.isDead()) {
+                done.add(g);
+            }
+        }
+        done.sort(Comparator.comparingLong(Greenlet::finishSeq));
+        if (raiseError) {
+            for (Greenlet<?> g : done) {
+                if (!g.isSuccessful()) {
+                    throw Throwables.rethrow(g.exception());
+                }
+            }
+        }
+        return done;
+    }
+
+    /** Kills each greenlet with {@link GreenletExit} and waits for them all to end. */
+    public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
+        killAll(greenlets, null, true, null);
+    }
+
+    /**
+     * Kills each greenlet with {@code exception} (null = a new {@link GreenletExit} each) and, with {@code block},
+     * waits at most {@code timeout} (null = no limit) for them to end.
+     */
+    public static void killAll(Collection<? extends Greenlet<?>> greenlets, Throwable exception, boolean block,
+                               Duration timeout) {
+        Objects.requireNonNull(greenlets, "greenlets");
+        List<Greenlet<?>> list = new ArrayList<>(greenlets);
+        Greenlet<?> cur = Greenlet.currentGreenlet();
+        for (Greenlet<?> g : list) {
+            if (g != cur) {
+                g.kill(exception == null ? new GreenletExit() : exception, false, null);
+            }
+        }
+        if (block) {
+            list.remove(cur);
+            joinAll(list, timeout, false);
+        }
+    }
+
+    /** Sleeps {@code millis} milliseconds; {@code sleep(0)} yields to every greenlet already runnable. */
+    public static void sleep(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("sleep: millis is " + millis + "; it must be >= 0");
+        }
+        sleepNanos(millis * 1_000_000L);
+    }
+
+    /**
+     * Sleeps for {@code duration} on the hub's timers (a greenlet) or parks the thread (outside any hub).
+     * {@code sleep(Duration.ZERO)} puts the caller behind every greenlet already runnable.
+     *
+     * @throws IllegalArgumentException if duration is null or negative
+     */
+    public static void sleep(Duration duration) {
+        sleepNanos(checkDuration(duration, "duration"));
+    }
+
+    private static void sleepNanos(long nanos) {
+        Greenlet<?> g = Greenlet.currentGreenlet();
+        if (nanos == 0) {
+            if (g != null) {
+                Strand s = g.strand;
+                s.throwPending();
+                Waits.flushDeferred(s);
+                Thread.yield();
+                s.throwPending();
+            } else {
+                Waits.checkNotHubThread();
+                Strand s = Strand.outside();
+                s.throwPending();
+                Waits.flushDeferred(s);
+                Thread.yield();
+            }
+            return;
+        }
+        Waits.await(() -> false, nanos, false, null, SLEEP);
+    }
+
+    /** The current greenlet; outside any hub, the calling thread's root greenlet. */
+    public static Greenlet<?> getCurrent() {
+        return Greenlet.currentOrRoot();
+    }
+
+    /** The current greenlet's hub, or the default hub outside any hub. */
+    public static Hub getHub() {
+        return Hub.currentOrDefault();
+    }
+
+    /**
+     * Runs {@code fn} in the calling greenlet (or thread) with a {@link Timeout}; if it does not finish in time the
+     * Timeout is raised. An {@link InterruptedException} caused by the timeout is reported as the Timeout.
+     */
+    public static <T> T withTimeout(Duration timeout, Callable<T> fn) throws Exception {
+        return withTimeout(timeout, fn, false, null);
+    }
+
+    /** Like {@link #withTimeout(Duration, Callable)} but returns {@code timeoutValue} instead of raising. */
+    public static <T> T withTimeout(Duration timeout, Callable<T> fn, T timeoutValue) throws Exception {
+        return withTimeout(timeout, fn, true, timeoutValue);
+    }
+
+    private static <T> T withTimeout(Duration timeout, Callable<T> fn, boolean useValue, T timeoutValue)
+            throws Exception {
+        Objects.requireNonNull(fn, "fn");
+        Timeout t = Timeout.start(timeout);
+        try {
+            return fn.call();
+        } catch (Timeout e) {
+            if (e != t) {
+                throw e;
+            }
+            if (useValue) {
+                return timeoutValue;
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            if (!t.hasFired()) {
+                throw e;
+            }
+            t.cancel(); // also clears the pending delivery
+            if (useValue) {
+                return timeoutValue;
+            }
+            t.addSuppressed(e);
+            throw t;
+        } finally {
+            t.cancel();
+        }
+    }
+
+    /**
+     * Runs {@code fn} as a greenlet on the default hub (or the caller's hub) and returns its value: asyncio's
+     * {@code run_until_complete}. Its exception is raised as {@link Greenlet#get()} raises it.
+     *
+     * @throws LoopExit if the greenlet can never finish
+     */
+    public static <T> T run(Callable<T> fn) {
+        return spawn(fn).get();
+    }
+
+    /**
+     * Validates a duration argument and returns it in nanoseconds (saturated at Long.MAX_VALUE).
+     *
+     * @throws IllegalArgumentException if null or negative
+     */
+    static long checkDuration(Duration d, String what) {
+        if (d == null) {
+            throw new IllegalArgumentException(what + " is null; pass a Duration >= 0");
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(what + " is " + d + "; it must be >= 0");
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Shared counter of a joinAll: the waiting thread wakes when all are done, or at a failure with raiseError. */
+    private static final class JoinAllState {
+        private final Thread waiter;
+        private final AtomicInteger remaining;
+        private final boolean raiseError;
+        private volatile boolean failed;
+
+        JoinAllState(Thread waiter, int count, boolean raiseError) {
+            this.waiter = waiter;
+            this.remaining = new AtomicInteger(count);
+            this.raiseError = raiseError;
+        }
+
+        void onDone(Greenlet<?> g) {
+            boolean wake = remaining.decrementAndGet() == 0;
+            if (raiseError && !g.isSuccessful()) {
+                failed = true;
+                wake = true;
+            }
+            if (wake) {
+                LockSupport.unpark(waiter);
+            }
+        }
+
+        boolean isDone() {
+            return remaining.get() == 0 || failed;
+        }
+    }
+
+    private static final class JoinAllNode extends Greenlet.Node {
+        private final JoinAllState state;
+
+        JoinAllNode(JoinAllState state) {
+            this.state = state;
+        }
+
+        @Override
+        void onDone(Greenlet<?> g) {
+            state.onDone(g);
+        }
+    }
+}

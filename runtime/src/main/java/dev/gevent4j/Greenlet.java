@@ -1,0 +1,686 @@
+package dev.gevent4j;
+
+import dev.gevent4j.internal.Strand;
+import dev.gevent4j.internal.Throwables;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A greenlet: a function running as a lightweight thread on a {@link Hub}, cooperatively scheduled with the hub's
+ * other greenlets (gevent's {@code Greenlet}, with greenlet's explicit {@link #switchTo switching}).
+ *
+ * <pre>{@code
+ * Greenlet<Integer> g = new Greenlet<>(() -> { Gevent.sleep(10); return 42; });
+ * g.start();
+ * int v = g.get();            // 42; waits, yielding to the hub if called from a greenlet
+ * }</pre>
+ *
+ * <p>A greenlet is a virtual thread scheduled by its hub, so {@link Thread#currentThread()}, ThreadLocals, locks
+ * and stack traces treat it as its own thread. It runs until it blocks — a gevent4j call such as {@link Gevent#sleep},
+ * {@link #join}, {@link #get}, or any java.util.concurrent wait — and the hub then runs the next runnable greenlet in
+ * first-in first-out order.
+ *
+ * <p><b>Outcome.</b> A greenlet ends with a value ({@link #isSuccessful()}), with an exception, or killed. A
+ * greenlet ended by {@link GreenletExit} counts as successful and its value is that GreenletExit. An exception
+ * that ends a greenlet is stored, logged once through {@link System.Logger} (logger {@code dev.gevent4j}), and
+ * never affects the hub or other greenlets.
+ *
+ * <p><b>Timeout, interrupt and kill.</b> {@link #kill} raises its exception in the greenlet at its current or next
+ * blocking point. In gevent4j's own waits (sleep, join, get, switchTo, the event, lock, queue and pool classes) it
+ * is raised directly. Without the agent, a greenlet blocked in a java.util.concurrent wait or {@code Object.wait}
+ * receives it as an interrupt: the JDK wait throws {@link InterruptedException}, the lock or queue stays consistent,
+ * and if that ends the greenlet, its recorded outcome is the kill's exception, not the InterruptedException. A
+ * kill or Timeout never arrives while the greenlet runs CPU code without blocking. gevent4j's own waits ignore
+ * {@link Thread#interrupt()} (the interrupt status is kept for the next interruptible wait).
+ *
+ * <p><b>Parents and switching.</b> A greenlet's parent is the greenlet (or, outside any hub, the calling thread's
+ * root greenlet) that created it. {@link #switchTo} hands a value to another greenlet and waits until a value is
+ * switched back; when a greenlet's function ends while its parent waits in {@code switchTo}, the parent receives
+ * the result (or the exception is raised in it).
+ */
+public class Greenlet<T> {
+    /*
+     * Implementation overview.
+     *
+     * state: NEW -> STARTED (start(): virtual thread created and handed to the hub) -> RUNNING (the body began on
+     * the hub) -> DEAD. kill() of a NEW greenlet moves it NEW -> DEAD directly, so it never runs.
+     *
+     * Completion: `waiters` is a Treiber stack of Node (joiners to unpark, links to call, joinAll counters). The
+     * finishing greenlet swaps in DONE, reverses the stack, and notifies each node in registration order. Links run
+     * as callSoon callbacks on the greenlet's hub.
+     *
+     * Switching: `mailbox` holds a value switched to this greenlet (NONE when empty). switchTo(v) fills the target's
+     * mailbox (or starts a NEW target) and waits for its own. A greenlet that ends while its parent waits in a
+     * switch fills the parent's mailbox with its result.
+     */
+
+    private static final System.Logger LOG = System.getLogger("dev.gevent4j");
+    private static final ScopedValue<Greenlet<?>> CURRENT = ScopedValue.newInstance();
+    private static final ThreadLocal<Greenlet<?>> ROOT = ThreadLocal.withInitial(() -> new Greenlet<>());
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final AtomicLong FINISH_SEQ = new AtomicLong();
+    private static final Object NONE = new Object();
+    private static final VarHandle STATE;
+    private static final VarHandle WAITERS;
+    private static final VarHandle MAILBOX;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(Greenlet.class, "state", int.class);
+            WAITERS = l.findVarHandle(Greenlet.class, "waiters", Node.class);
+            MAILBOX = l.findVarHandle(Greenlet.class, "mailbox", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static final int NEW = 0;
+    static final int STARTED = 1;
+    static final int RUNNING = 2;
+    static final int DEAD = 3;
+
+    final Hub hub;
+    final Strand strand;
+    private final long id;
+    private final Callable<T> fn;
+    private final Greenlet<?> parent;
+    private volatile int state;
+    private volatile String name;
+    private volatile Thread thread;
+    private T value;
+    private Throwable exception;
+    private boolean successful;
+    private long finishSeq;
+    private volatile Node waiters;
+    private volatile Object mailbox = NONE;
+    private volatile boolean awaitingSwitch;
+
+    /** Hub-confined links of the hub's list of live greenlets. */
+    Greenlet<?> liveNext;
+    Greenlet<?> livePrev;
+
+    /**
+     * Creates a greenlet, not yet started, that will run {@code fn} on the current greenlet's hub (the default hub
+     * when called outside any hub).
+     */
+    public Greenlet(Callable<T> fn) {
+        this(Hub.currentOrDefault(), fn);
+    }
+
+    /** Creates a greenlet, not yet started, that will run {@code fn}; its value is null. */
+    @SuppressWarnings("unchecked")
+    public Greenlet(Runnable fn) {
+        this(Hub.currentOrDefault(), (Callable<T>) callable(fn));
+    }
+
+    Greenlet(Hub hub, Callable<T> fn) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        this.fn = Objects.requireNonNull(fn, "fn");
+        this.id = IDS.incrementAndGet();
+        this.strand = new Strand(null);
+        this.parent = currentOrRoot();
+    }
+
+    /** The root greenlet of a thread outside any hub. */
+    private Greenlet() {
+        this.hub = null;
+        this.fn = null;
+        this.id = IDS.incrementAndGet();
+        this.strand = Strand.outside();
+        this.thread = Thread.currentThread();
+        this.parent = null;
+        this.state = RUNNING;
+    }
+
+    static Callable<Void> callable(Runnable fn) {
+        Objects.requireNonNull(fn, "fn");
+        return () -> {
+            fn.run();
+            return null;
+        };
+    }
+
+    /** The greenlet running the caller, or null outside any greenlet. */
+    static Greenlet<?> currentGreenlet() {
+        return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    /** The current greenlet, or the calling thread's root greenlet outside any hub. */
+    static Greenlet<?> currentOrRoot() {
+        return CURRENT.isBound() ? CURRENT.get() : ROOT.get();
+    }
+
+    boolean isRoot() {
+        return hub == null;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Life cycle
+
+    /**
+     * Schedules the greenlet to run on its hub, after every greenlet already runnable. Does nothing if it was
+     * already started or killed.
+     *
+     * @throws IllegalStateException if the hub is closed, or this is a thread's root greenlet
+     */
+    public Greenlet<T> start() {
+        if (isRoot()) {
+            throw new IllegalStateException("the root greenlet of thread " + thread.getName() + " cannot be started");
+        }
+        if (state != NEW) {
+            return this;
+        }
+        Thread t = hub.newThread(this::body);
+        if (!STATE.compareAndSet(this, NEW, STARTED)) {
+            return this;
+        }
+        thread = t;
+        strand.setThread(t);
+        if (hub.inHub()) {
+            t.start();
+        } else {
+            hub.startFromOutside(t);
+        }
+        return this;
+    }
+
+    /**
+     * Starts the greenlet after {@code delay}, on a timer of its hub.
+     *
+     * @throws IllegalArgumentException if delay is negative
+     */
+    public Greenlet<T> startLater(Duration delay) {
+        Gevent.checkDuration(delay, "delay");
+        if (isRoot()) {
+            throw new IllegalStateException("a root greenlet cannot be started");
+        }
+        hub.callLater(delay, () -> {
+            if (state == NEW) {
+                start();
+            }
+        });
+        return this;
+    }
+
+    private void body() {
+        ScopedValue.where(CURRENT, this).run(this::runBody);
+    }
+
+    private void runBody() {
+        hub.addLive(this);
+        state = RUNNING;
+        T v = null;
+        Throwable failure = null;
+        try {
+            Throwable early = strand.takePending();
+            if (early != null) {
+                failure = early;
+            } else if (hub.isClosing()) {
+                failure = new GreenletExit("hub " + hub.getName() + " closed before the greenlet ran");
+            } else {
+                v = fn.call();
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+        // A kill or Timeout that arrived as an interrupt and ended the function is the real outcome.
+        Throwable pending = strand.takePending();
+        if (pending != null && failure != null && isInterruption(failure)) {
+            failure = pending;
+        }
+        hub.removeLive(this);
+        finish(v, failure);
+    }
+
+    private static boolean isInterruption(Throwable t) {
+        for (int i = 0; t != null && i < 8; i++, t = t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records the outcome and wakes joiners, links and a switch-waiting parent. */
+    @SuppressWarnings("unchecked")
+    private void finish(T v, Throwable failure) {
+        if (failure == null) {
+            value = v;
+            successful = true;
+        } else if (failure instanceof GreenletExit exit) {
+            value = (T) exit;
+            successful = true;
+        } else {
+            exception = failure;
+            successful = false;
+        }
+        finishSeq = FINISH_SEQ.incrementAndGet();
+        state = DEAD;
+        if (!successful) {
+            LOG.log(System.Logger.Level.WARNING, this + " failed", failure);
+        }
+        // The parent first: once joiners are woken, the parent may move on and start an unrelated switch.
+        Greenlet<?> p = parent;
+        if (p != null && p.awaitingSwitch) {
+            p.deliverSwitch(successful ? value : new SwitchFailure(exception));
+        }
+        notifyWaiters();
+    }
+
+    /** Called by a closing hub for a greenlet that would not end: releases its joiners. */
+    void abandon(GreenletExit exit) {
+        if ((int) STATE.getAndSet(this, DEAD) != DEAD) {
+            state = RUNNING;
+            finish(null, exit);
+        }
+    }
+
+    private void notifyWaiters() {
+        Node h = (Node) WAITERS.getAndSet(this, Node.DONE);
+        Node rev = null;
+        while (h != null && h != Node.DONE) {
+            Node next = h.next;
+            h.next = rev;
+            rev = h;
+            h = next;
+        }
+        for (; rev != null; rev = rev.next) {
+            try {
+                rev.onDone(this);
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "error notifying a waiter of " + this, t);
+            }
+        }
+    }
+
+    /** Adds a completion node; returns false (without adding) if the greenlet is already dead. */
+    boolean addNode(Node n) {
+        while (true) {
+            Node h = waiters;
+            if (h == Node.DONE) {
+                return false;
+            }
+            n.next = h;
+            if (WAITERS.compareAndSet(this, h, n)) {
+                return true;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Kill
+
+    /** Kills the greenlet with a new {@link GreenletExit} and waits for it to end (gevent's default). */
+    public void kill() {
+        kill(new GreenletExit(), true, null);
+    }
+
+    /** Kills the greenlet with {@code exception} and waits for it to end. */
+    public void kill(Throwable exception) {
+        kill(exception, true, null);
+    }
+
+    /**
+     * Raises {@code exception} in the greenlet at its current or next blocking point. Never raises in the caller
+     * (except when a greenlet kills itself: then the exception is raised at once).
+     *
+     * <ul>
+     *   <li>never started: it will never run; its links still fire and its outcome is {@code exception};</li>
+     *   <li>already dead: nothing happens;</li>
+     *   <li>{@code block}: waits for it to end, at most {@code timeout} (null = no limit).</li>
+     * </ul>
+     */
+    public void kill(Throwable exception, boolean block, Duration timeout) {
+        Objects.requireNonNull(exception, "exception");
+        if (timeout != null) {
+            Gevent.checkDuration(timeout, "timeout");
+        }
+        if (isRoot()) {
+            strand.deliver(exception);
+            return;
+        }
+        if (currentGreenlet() == this) {
+            throw Throwables.fillAndCast(exception);
+        }
+        if (STATE.compareAndSet(this, NEW, DEAD)) {
+            state = RUNNING; // finish() publishes DEAD after recording the outcome
+            finish(null, exception);
+            return;
+        }
+        if (state == DEAD) {
+            return;
+        }
+        strand.deliver(exception);
+        if (block) {
+            join(timeout);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Join and results
+
+    /**
+     * Waits until the greenlet is dead. In a greenlet this yields to the hub; outside any hub it blocks the thread
+     * (and raises {@link LoopExit} if the greenlet can never end).
+     *
+     * @throws IllegalStateException if a greenlet joins itself
+     */
+    public void join() {
+        join(null);
+    }
+
+    /**
+     * Waits until the greenlet is dead or {@code timeout} passes (null = no limit).
+     *
+     * @return whether the greenlet is dead
+     */
+    public boolean join(Duration timeout) {
+        long nanos = timeout == null ? Waits.FOREVER : Gevent.checkDuration(timeout, "timeout");
+        checkJoinable();
+        if (state == DEAD) {
+            return true;
+        }
+        ThreadNode n = new ThreadNode(Thread.currentThread());
+        addNode(n);
+        Greenlet<?> cur = currentGreenlet();
+        boolean internal = cur != null && cur.hub == hub;
+        return Waits.await(this::isDead, nanos, internal, hub, this);
+    }
+
+    private void checkJoinable() {
+        if (isRoot()) {
+            throw new IllegalStateException("cannot join the root greenlet of a thread");
+        }
+        if (currentGreenlet() == this) {
+            throw new IllegalStateException("a greenlet cannot join itself: " + this);
+        }
+    }
+
+    /**
+     * Waits for the greenlet to end and returns its value; if it failed, raises its exception (unchecked
+     * exceptions and errors as themselves, checked ones wrapped in {@link java.util.concurrent.CompletionException}).
+     */
+    public T get() {
+        join(null);
+        return result();
+    }
+
+    /**
+     * Like {@link #get()}, waiting at most {@code timeout}.
+     *
+     * @throws Timeout if the greenlet has not ended in time
+     */
+    public T get(Duration timeout) {
+        if (!join(Objects.requireNonNull(timeout, "timeout"))) {
+            throw new Timeout(timeout, "timed out after " + timeout + " waiting for " + this);
+        }
+        return result();
+    }
+
+    private T result() {
+        if (!successful) {
+            throw Throwables.rethrow(exception);
+        }
+        return value;
+    }
+
+    /** Whether the greenlet has ended (gevent's {@code ready()}). */
+    public boolean isReady() {
+        return state == DEAD;
+    }
+
+    /** Whether the greenlet ended without an exception, or was killed with {@link GreenletExit}. */
+    public boolean isSuccessful() {
+        return state == DEAD && successful;
+    }
+
+    /** Whether the greenlet has ended, or was killed before it started. */
+    public boolean isDead() {
+        return state == DEAD;
+    }
+
+    /** Whether the greenlet has been started and has not ended. */
+    public boolean isAlive() {
+        int s = state;
+        return s == STARTED || s == RUNNING;
+    }
+
+    /** Whether the greenlet was started (or killed before starting). */
+    public boolean isStarted() {
+        return state != NEW;
+    }
+
+    /** The value, or null if not ended or failed. For a greenlet killed with GreenletExit, that GreenletExit. */
+    public T value() {
+        return state == DEAD && successful ? value : null;
+    }
+
+    /** The exception the greenlet failed with, or null. */
+    public Throwable exception() {
+        return state == DEAD ? exception : null;
+    }
+
+    /** The sequence number of this greenlet's end among all greenlets; 0 while alive. */
+    long finishSeq() {
+        return state == DEAD ? finishSeq : 0;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Links
+
+    /**
+     * Calls {@code callback} with this greenlet once it is dead (at once, on the hub, if it already is). Callbacks
+     * run on the hub thread in the order they were linked and MUST NOT block; spawn a greenlet for blocking work.
+     */
+    public void link(Consumer<? super Greenlet<T>> callback) {
+        addLink(callback, LinkNode.ALWAYS);
+    }
+
+    /** Like {@link #link} but only if the greenlet ends successfully. */
+    public void linkValue(Consumer<? super Greenlet<T>> callback) {
+        addLink(callback, LinkNode.ON_VALUE);
+    }
+
+    /** Like {@link #link} but only if the greenlet ends with an exception. */
+    public void linkException(Consumer<? super Greenlet<T>> callback) {
+        addLink(callback, LinkNode.ON_EXCEPTION);
+    }
+
+    private void addLink(Consumer<? super Greenlet<T>> callback, int kind) {
+        Objects.requireNonNull(callback, "callback");
+        if (isRoot()) {
+            throw new IllegalStateException("cannot link to a root greenlet");
+        }
+        LinkNode n = new LinkNode(callback, kind);
+        if (!addNode(n)) {
+            n.onDone(this);
+        }
+    }
+
+    /** Removes every link registered with {@code callback}; returns whether one was removed. */
+    public boolean unlink(Consumer<? super Greenlet<T>> callback) {
+        boolean removed = false;
+        for (Node n = waiters; n != null && n != Node.DONE; n = n.next) {
+            if (n instanceof LinkNode l && l.callback == callback && !l.removed) {
+                l.removed = true;
+                removed = true;
+            }
+        }
+        return removed;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Switching
+
+    /**
+     * Switches to this greenlet: starts it if it was never started, or hands it {@code value} (returned from its
+     * own pending {@code switchTo}); then waits until a value is switched back to the caller, and returns it. If a
+     * greenlet whose parent is the caller ends meanwhile, its result is what comes back (its exception is raised).
+     * Switching to yourself returns {@code value} at once.
+     *
+     * @throws IllegalStateException if this greenlet is dead, or already has a value switched to it that it has
+     *                               not taken yet
+     */
+    public Object switchTo(Object value) {
+        Greenlet<?> self = currentOrRoot();
+        if (self == this) {
+            return value;
+        }
+        if (state == DEAD) {
+            throw new IllegalStateException("cannot switch to " + this + ": it is dead");
+        }
+        self.awaitingSwitch = true;
+        try {
+            if (state == NEW) {
+                start();
+            } else if (!deliverSwitch(value)) {
+                throw new IllegalStateException("cannot switch to " + this
+                        + ": a value switched to it earlier has not been taken yet");
+            }
+            return self.awaitSwitch(hub);
+        } finally {
+            self.awaitingSwitch = false;
+        }
+    }
+
+    /** Switches to this greenlet with no value (null). */
+    public Object switchTo() {
+        return switchTo(null);
+    }
+
+    private boolean deliverSwitch(Object v) {
+        if (!MAILBOX.compareAndSet(this, NONE, v)) {
+            return false;
+        }
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        return true;
+    }
+
+    private Object awaitSwitch(Hub targetHub) {
+        Greenlet<?> cur = currentGreenlet();
+        boolean internal = cur != null && cur.hub == targetHub;
+        Waits.await(() -> mailbox != NONE, Waits.FOREVER, internal, targetHub, this);
+        Object v = MAILBOX.getAndSet(this, NONE);
+        if (v instanceof SwitchFailure f) {
+            throw Throwables.rethrow(f.exception);
+        }
+        return v;
+    }
+
+    /** The greenlet that created this one (or the creating thread's root greenlet); null for a root greenlet. */
+    public Greenlet<?> getParent() {
+        return parent;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Identity
+
+    /** The greenlet's name: set with {@link #setName}, else {@code Greenlet-<id>} (a root: its thread's name). */
+    public String getName() {
+        String n = name;
+        if (n != null) {
+            return n;
+        }
+        return isRoot() ? thread.getName() : "Greenlet-" + id;
+    }
+
+    /** Sets the greenlet's name; also names its virtual thread, as stack dumps show it. */
+    public Greenlet<T> setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        Thread t = thread;
+        if (t != null && !isRoot()) {
+            t.setName(name);
+        }
+        return this;
+    }
+
+    /** The hub the greenlet runs on; null for a thread's root greenlet. */
+    public Hub getHub() {
+        return hub;
+    }
+
+    /** The greenlet's virtual thread, or null before it starts. */
+    public Thread getThread() {
+        return thread;
+    }
+
+    @Override
+    public String toString() {
+        String s = switch (state) {
+            case NEW -> "new";
+            case STARTED -> "started";
+            case RUNNING -> "running";
+            default -> successful ? "dead" : "failed";
+        };
+        return "Greenlet[" + getName() + ", " + s + "]";
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Completion nodes
+
+    /** A node of the completion stack. */
+    abstract static class Node {
+        static final Node DONE = new Node() {
+            @Override
+            void onDone(Greenlet<?> g) {}
+        };
+        Node next;
+
+        /** Called once, on the finishing greenlet's thread (or the killer's, for a never-started greenlet). */
+        abstract void onDone(Greenlet<?> g);
+    }
+
+    /** Unparks one waiting thread. */
+    static final class ThreadNode extends Node {
+        private final Thread thread;
+
+        ThreadNode(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        void onDone(Greenlet<?> g) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private static final class LinkNode extends Node {
+        static final int ALWAYS = 0;
+        static final int ON_VALUE = 1;
+        static final int ON_EXCEPTION = 2;
+        final Consumer<?> callback;
+        final int kind;
+        volatile boolean removed;
+
+        LinkNode(Consumer<?> callback, int kind) {
+            this.callback = callback;
+            this.kind = kind;
+        }
+
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        void onDone(Greenlet<?> g) {
+            if (removed || (kind == ON_VALUE && !g.successful) || (kind == ON_EXCEPTION && g.successful)) {
+                return;
+            }
+            g.hub.callSoon(() -> {
+                if (!removed) {
+                    ((Consumer) callback).accept(g);
+                }
+            });
+        }
+    }
+
+    /** An exception travelling through a switch from a dead child to its parent. */
+    private record SwitchFailure(Throwable exception) {}
+}

@@ -1,0 +1,202 @@
+package dev.gevent4j;
+
+import dev.gevent4j.internal.Strand;
+import dev.gevent4j.internal.TimerQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The one way gevent4j's own APIs block: park the calling strand until a condition holds, a deadline passes, or a
+ * kill/Timeout/LoopExit is delivered to it.
+ *
+ * <p>In a greenlet the deadline is a timer on the greenlet's own hub (never the JDK's timer threads) and the park
+ * yields to the hub. Outside any hub the calling platform thread parks itself, and an untimed wait on greenlets of a
+ * hub registers for {@link LoopExit}. On the hub's platform thread (a callback, a link) blocking is refused: it would
+ * stall every greenlet of the hub.
+ *
+ * <p>Interrupts: these waits are not interruptible by {@link Thread#interrupt()} (like
+ * {@code Lock.lockUninterruptibly}); an interrupt that arrives while waiting is kept and re-asserted when the wait
+ * ends, so the next interruptible JDK wait sees it.
+ */
+final class Waits {
+    private Waits() {}
+
+    /** Sentinel for "no deadline". */
+    static final long FOREVER = -1;
+
+    /** Longer timeouts are treated as no timeout. */
+    static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
+
+    /**
+     * Waits until {@code done} is true.
+     *
+     * @param done       evaluated on the waiting strand after every wake-up; must be cheap and non-blocking
+     * @param timeoutNanos {@link #FOREVER}, or a timeout in nanoseconds (0 = just check)
+     * @param internal   whether only greenlets of the caller's own hub can make {@code done} true (counts towards
+     *                   LoopExit detection)
+     * @param loopExitHub for a caller outside any hub: the hub whose greenlets must make {@code done} true, or null
+     * @return true if {@code done} became true, false if the timeout passed first
+     */
+    static boolean await(BooleanSupplier done, long timeoutNanos, boolean internal, Hub loopExitHub, Object blocker) {
+        if (timeoutNanos > MAX_TIMEOUT_NANOS) {
+            timeoutNanos = FOREVER; // beyond ~146 years: the deadline would overflow nanoTime arithmetic
+        }
+        Greenlet<?> g = Greenlet.currentGreenlet();
+        if (g != null) {
+            flushDeferred(g.strand);
+            return awaitInGreenlet(g, done, timeoutNanos, internal, blocker);
+        }
+        checkNotHubThread();
+        Strand s = Strand.outside();
+        flushDeferred(s);
+        return awaitOutside(s, done, timeoutNanos, loopExitHub, blocker);
+    }
+
+    /** The caller is about to block: start the greenlets it spawned on other hubs (see Hub.startFromOutside). */
+    static void flushDeferred(Strand s) {
+        Object[] hubs = s.takeDeferredTo();
+        if (hubs != null) {
+            for (Object h : hubs) {
+                ((Hub) h).flushDeferredStarts();
+            }
+        }
+    }
+
+    static void checkNotHubThread() {
+        if (HUB_THREAD.get()) {
+            throw new IllegalStateException("a blocking call on a hub's own thread (in a callback or link) would stall "
+                    + "every greenlet of the hub: spawn a greenlet for work that blocks");
+        }
+    }
+
+    /** Set on hub threads; see {@link #checkNotHubThread()}. */
+    static final ThreadLocal<Boolean> HUB_THREAD = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    private static boolean awaitInGreenlet(Greenlet<?> g, BooleanSupplier done, long timeoutNanos, boolean internal,
+                                           Object blocker) {
+        Strand s = g.strand;
+        if (done.getAsBoolean()) {
+            s.throwPending();
+            return true;
+        }
+        WakeTimer timer = null;
+        if (timeoutNanos != FOREVER) {
+            if (timeoutNanos <= 0) {
+                s.throwPending();
+                return false;
+            }
+            timer = new WakeTimer(System.nanoTime() + timeoutNanos, Thread.currentThread());
+            g.hub.schedule(timer);
+        }
+        boolean interrupted = false;
+        s.enterWait(internal && timer == null ? Strand.IN_WAIT_INTERNAL : Strand.IN_WAIT_EXTERNAL);
+        try {
+            while (true) {
+                if (done.getAsBoolean()) {
+                    return true;
+                }
+                s.throwPending();
+                if (timer != null && timer.fired) {
+                    return false;
+                }
+                LockSupport.park(blocker);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            s.exitWait();
+            if (timer != null && !timer.fired) {
+                g.hub.cancel(timer);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean awaitOutside(Strand s, BooleanSupplier done, long timeoutNanos, Hub loopExitHub,
+                                        Object blocker) {
+        if (done.getAsBoolean()) {
+            return true;
+        }
+        long deadline = timeoutNanos == FOREVER ? 0 : System.nanoTime() + timeoutNanos;
+        if (timeoutNanos != FOREVER && timeoutNanos <= 0) {
+            s.throwPending();
+            return false;
+        }
+        OutsideWait ow = null;
+        boolean interrupted = false;
+        s.enterWait(Strand.IN_WAIT_EXTERNAL);
+        try {
+            if (loopExitHub != null && timeoutNanos == FOREVER) {
+                ow = new OutsideWait(Thread.currentThread());
+                loopExitHub.addOutsideWaiter(ow);
+            }
+            while (true) {
+                if (done.getAsBoolean()) {
+                    return true;
+                }
+                s.throwPending();
+                if (ow != null && ow.loopExit != null) {
+                    throw ow.loopExit;
+                }
+                if (timeoutNanos == FOREVER) {
+                    LockSupport.park(blocker);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(blocker, left);
+                }
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            s.exitWait();
+            if (ow != null) {
+                loopExitHub.removeOutsideWaiter(ow);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * One untimed wait of a thread outside the hub. The hub marks it with a LoopExit when nothing can ever end the
+     * wait; the mark belongs to this wait only, so it can never leak into the thread's next wait.
+     */
+    static final class OutsideWait {
+        private final Thread thread;
+        volatile LoopExit loopExit;
+
+        OutsideWait(Thread thread) {
+            this.thread = thread;
+        }
+
+        void loopExit(LoopExit e) {
+            loopExit = e;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** A hub timer that unparks one thread. */
+    static final class WakeTimer extends TimerQueue.Timer {
+        private final Thread thread;
+        volatile boolean fired;
+
+        WakeTimer(long deadline, Thread thread) {
+            super(deadline);
+            this.thread = thread;
+        }
+
+        @Override
+        public void fire() {
+            fired = true;
+            LockSupport.unpark(thread);
+        }
+    }
+}
