@@ -1,6 +1,8 @@
 package dev.gevent4j;
 
+import dev.gevent4j.internal.Internals;
 import dev.gevent4j.internal.Strand;
+import dev.gevent4j.internal.TimerQueue;
 import dev.gevent4j.internal.Throwables;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * gevent's module-level API: spawn greenlets, wait for them, sleep, and bound work with timeouts.
@@ -31,6 +34,37 @@ import java.util.concurrent.locks.LockSupport;
 public final class Gevent {
     private static final Object SLEEP = new Object();
     private static final Object JOIN_ALL = new Object();
+
+    static {
+        Internals.register(new Internals.Hooks() {
+            @Override
+            public boolean await(BooleanSupplier done, long timeoutNanos, boolean internal, Object loopExitHub,
+                                 Object blocker) {
+                return Waits.await(done, timeoutNanos, internal, (Hub) loopExitHub, blocker);
+            }
+
+            @Override
+            public Strand currentStrand() {
+                Greenlet<?> g = Greenlet.currentGreenlet();
+                return g != null ? g.strand : Strand.outside();
+            }
+
+            @Override
+            public Object currentHub() {
+                return Hub.current();
+            }
+
+            @Override
+            public void addTimer(Object hub, TimerQueue.Timer timer) {
+                ((Hub) hub).schedule(timer);
+            }
+
+            @Override
+            public void cancelTimer(Object hub, TimerQueue.Timer timer) {
+                ((Hub) hub).cancel(timer);
+            }
+        });
+    }
 
     private Gevent() {}
 

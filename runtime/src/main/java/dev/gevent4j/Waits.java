@@ -22,7 +22,7 @@ final class Waits {
     private Waits() {}
 
     /** Sentinel for "no deadline". */
-    static final long FOREVER = -1;
+    static final long FOREVER = dev.gevent4j.internal.Internals.FOREVER;
 
     /** Longer timeouts are treated as no timeout. */
     static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
