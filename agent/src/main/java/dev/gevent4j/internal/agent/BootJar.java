@@ -33,5 +33,10 @@ final class BootJar {
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
         inst.appendToBootstrapClassLoaderSearch(new JarFile(tmp.toFile()));
+        // Resources of a jar appended to the boot path at run time are invisible to ClassLoader.getSystemResources,
+        // which is where Netty looks for its native epoll library when its classes come from the boot loader. The
+        // system loader gets the jar as well, for resources only: it asks the boot loader first for every class,
+        // so each class still has exactly one copy, the bootstrap one.
+        inst.appendToSystemClassLoaderSearch(new JarFile(tmp.toFile()));
     }
 }

@@ -54,21 +54,7 @@ final class PatchInstaller {
     }
 
     static void install(Instrumentation inst, List<Patch> patches, AgentOptions options, java.io.PrintStream err) {
-        Map<String, List<Patch>> byClass = new LinkedHashMap<>();
-        for (Patch p : patches) {
-            if (!options.enabled(p.option())) {
-                continue;
-            }
-            String why = missing(p);
-            if (why != null) {
-                String msg = "gevent4j agent: JDK " + Runtime.version() + ": " + why + "; skipping the '"
-                        + p.option() + "' patch of " + p.id() + " (the rest of the agent is active)";
-                err.println(msg);
-                MonkeyState.skipped(p.id(), why);
-                continue;
-            }
-            byClass.computeIfAbsent(p.className(), k -> new ArrayList<>()).add(p);
-        }
+        Map<String, List<Patch>> byClass = applicable(patches, options, err);
         if (byClass.isEmpty()) {
             return;
         }
@@ -101,6 +87,30 @@ final class PatchInstaller {
         }
         builder.installOn(inst);
     }
+
+    /**
+     * The enabled patches whose JDK method exists, by class. Each missing one is reported on {@code err} by name,
+     * recorded for {@link dev.gevent4j.Monkey#skipped()}, and left out; the others still apply.
+     */
+    static Map<String, List<Patch>> applicable(List<Patch> patches, AgentOptions options, java.io.PrintStream err) {
+        Map<String, List<Patch>> byClass = new LinkedHashMap<>();
+        for (Patch p : patches) {
+            if (!options.enabled(p.option())) {
+                continue;
+            }
+            String why = missing(p);
+            if (why != null) {
+                String msg = "gevent4j agent: JDK " + Runtime.version() + ": " + why + "; skipping the '"
+                        + p.option() + "' patch of " + p.id() + " (the rest of the agent is active)";
+                err.println(msg);
+                MonkeyState.skipped(p.id(), why);
+                continue;
+            }
+            byClass.computeIfAbsent(p.className(), k -> new ArrayList<>()).add(p);
+        }
+        return byClass;
+    }
+
 
     /** Commits per-method records once Byte Buddy reports the class transformed; reports failures. */
     private static final class Recorder extends AgentBuilder.Listener.Adapter {
