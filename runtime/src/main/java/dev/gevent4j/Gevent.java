@@ -147,6 +147,50 @@ public final class Gevent {
         return done;
     }
 
+    /**
+     * Waits until every object is ready and returns them in the order they became ready (gevent's {@code gevent.wait};
+     * {@code wait} is taken by {@link Object#wait()}). See {@link #await(Collection, Duration, int)}.
+     */
+    public static <T> List<T> await(Collection<? extends T> objects) {
+        return await(objects, null, 0);
+    }
+
+    /**
+     * Waits until {@code count} of the objects are ready ({@code count <= 0}: all of them), at most {@code timeout}
+     * (null = no limit), and returns the ready ones: those already ready first, in the collection's order, then in
+     * the order they became ready. Objects are {@link Greenlet}s (ready once dead) and {@link Waitable}s such as
+     * {@link dev.gevent4j.event.Event} and {@link dev.gevent4j.event.AsyncResult}. A timeout is not an error: the
+     * list is then partial. A kill or {@link Timeout} raised while waiting propagates.
+     *
+     * @throws IllegalArgumentException if an object is neither a Greenlet nor a Waitable, or timeout is negative
+     * @throws IllegalStateException    if the calling greenlet is among the objects
+     */
+    public static <T> List<T> await(Collection<? extends T> objects, Duration timeout, int count) {
+        List<T> out = new ArrayList<>();
+        try (WaitIterator<T> it = iwait(objects, timeout, count)) {
+            while (it.hasNext()) {
+                out.add(it.next());
+            }
+        }
+        return out;
+    }
+
+    /** Yields the objects as they become ready (gevent's {@code gevent.iwait}); see {@link WaitIterator}. */
+    public static <T> WaitIterator<T> iwait(Collection<? extends T> objects) {
+        return iwait(objects, null, 0);
+    }
+
+    /**
+     * Yields the objects as they become ready, at most {@code count} of them ({@code count <= 0}: all), until
+     * {@code timeout} (null = no limit) passes; see {@link WaitIterator}.
+     *
+     * @throws IllegalArgumentException if an object is neither a Greenlet nor a Waitable, or timeout is negative
+     */
+    public static <T> WaitIterator<T> iwait(Collection<? extends T> objects, Duration timeout, int count) {
+        long nanos = timeout == null ? Waits.FOREVER : checkDuration(timeout, "timeout");
+        return new WaitIterator<>(objects, nanos, count);
+    }
+
     /** Kills each greenlet with {@link GreenletExit} and waits for them all to end. */
     public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
         killAll(greenlets, null, true, null);
