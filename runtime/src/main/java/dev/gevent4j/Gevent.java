@@ -32,8 +32,16 @@ import java.util.function.BooleanSupplier;
  * kill and {@link Timeout} do to each wait is described on {@link Greenlet} and {@link Timeout}.
  */
 public final class Gevent {
-    private static final Object SLEEP = new Object();
-    private static final Object JOIN_ALL = new Object();
+    private static final Object SLEEP = new Blocker("sleep (a timer of the hub)");
+    private static final Object JOIN_ALL = new Blocker("joinAll");
+
+    /** What a parked greenlet waits on, as dumps show it. */
+    record Blocker(String what) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
 
     static {
         Internals.register(new Internals.Hooks() {
@@ -253,6 +261,22 @@ public final class Gevent {
             return;
         }
         Waits.await(() -> false, nanos, false, null, SLEEP);
+    }
+
+    /**
+     * Every open hub and every live greenlet: name, state, what it waits on (a join target, a timer, a lock or
+     * queue, a switch, a socket), its parent and its stack (gevent's {@code print_run_info}). Safe to call from any
+     * thread, also while a hub is stalled (its part is then read without the hub's help). Also available in a
+     * running JVM, without code changes, as the {@code dump} operation of the MBean {@code dev.gevent4j:type=Gevent}.
+     */
+    public static String dump() {
+        return Dumps.dumpAll();
+    }
+
+    /** Prints {@link #dump()} to {@code out}. */
+    public static void dump(java.io.PrintStream out) {
+        out.print(dump());
+        out.flush();
     }
 
     /** The current greenlet; outside any hub, the calling thread's root greenlet. */
