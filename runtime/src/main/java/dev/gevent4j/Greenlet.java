@@ -245,8 +245,10 @@ public class Greenlet<T> {
         if (pending != null && failure != null && isInterruption(failure)) {
             failure = pending;
         }
-        hub.removeLive(this);
+        // Still live while finishing: finish() logs a failure and may park there (a contended or slow log handler);
+        // a parked greenlet missing from the live list would let the hub declare LoopExit meanwhile.
         finish(v, failure);
+        hub.removeLive(this);
     }
 
     private static boolean isInterruption(Throwable t) {
