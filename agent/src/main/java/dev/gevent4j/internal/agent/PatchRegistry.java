@@ -29,5 +29,18 @@ public final class PatchRegistry {
                     "(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/Future;",
                     Advices.VirtualThreadSchedule.class,
                     "every timed park of a virtual thread (sleep, parkNanos, timed waits, socket timeouts) "
-                            + "schedules its wake-up here; a greenlet's goes on its hub's timers"));
+                            + "schedules its wake-up here; a greenlet's goes on its hub's timers"),
+            new Patch("threads", "java.lang.Thread", "start", "()V", Advices.ThreadStart.class,
+                    "an application thread's start() runs its run() as a greenlet instead of a platform thread"),
+            new Patch("threads", "java.lang.Thread", "start", "(Ljdk/internal/vm/ThreadContainer;)V",
+                    Advices.ThreadStart.class,
+                    "java.util.concurrent pools (ThreadPoolExecutor, ForkJoin-free executors) start their workers "
+                            + "through this package-private overload: those workers become greenlets too"),
+            new Patch("threads", "java.lang.Thread", "alive", "()Z", Advices.ThreadAlive.class,
+                    "isAlive() (final) and join() see a thread that runs as a greenlet as alive"),
+            new Patch("threads", "java.lang.Thread", "threadState", "()Ljava/lang/Thread$State;",
+                    Advices.ThreadState.class,
+                    "getState() and join(Duration) report the state of the thread's greenlet"),
+            new Patch("threads", "java.lang.Thread", "interrupt", "()V", Advices.ThreadInterrupt.class,
+                    "interrupt() of a thread that runs as a greenlet interrupts the greenlet"));
 }
