@@ -37,12 +37,14 @@ public final class ThreadGreenlets {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private static final Object KEEPALIVE = new Object();
     private static int nonDaemonLive;
+    /** Threads this class starts itself, which must stay platform threads. */
+    private static final Set<Thread> OWN = ConcurrentHashMap.newKeySet();
 
     private ThreadGreenlets() {}
 
     /** Advice of Thread.start(): true if {@code t} was started as a greenlet (skip the JDK's start). */
     public static boolean start(Thread t) {
-        if (t.isVirtual() || !isApplicationThread(t)) {
+        if (t.isVirtual() || OWN.remove(t) || !isApplicationThread(t)) {
             return false;
         }
         synchronized (t) {
@@ -175,6 +177,7 @@ public final class ThreadGreenlets {
         if (startKeeper) {
             Thread keeper = new Thread(ThreadGreenlets::keepJvmAlive, "gevent4j-keepalive");
             keeper.setDaemon(false);
+            OWN.add(keeper);
             keeper.start(); // started from dev.gevent4j code: stays a platform thread
         }
     }
