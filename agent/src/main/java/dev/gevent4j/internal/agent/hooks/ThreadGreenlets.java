@@ -32,8 +32,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ThreadGreenlets {
     private static final Map<Thread, Greenlet<?>> LIVE = new ConcurrentHashMap<>();
     private static final Map<Thread, Boolean> ENDED = Collections.synchronizedMap(new WeakHashMap<>());
-    private static final Set<String> PLATFORM_PREFIXES = Set.of("io.netty.", "dev.gevent4j.", "org.apache.maven.",
-            "org.junit.", "net.bytebuddy.");
+    /* Callers whose threads stay platform threads (besides the JDK and the boot jar: runtime, Netty, hooks). */
+    private static final Set<String> PLATFORM_PREFIXES = Set.of("io.netty.", "dev.gevent4j.internal.",
+            "org.apache.maven.surefire.", "org.junit.", "net.bytebuddy.");
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private static final Object KEEPALIVE = new Object();
     private static int nonDaemonLive;
@@ -144,8 +145,8 @@ public final class ThreadGreenlets {
                 .map(StackWalker.StackFrame::getDeclaringClass)
                 .filter(k -> k != ThreadGreenlets.class && !isJdk(k))
                 .findFirst().orElse(null));
-        if (caller == null) {
-            return false; // started by the JDK alone
+        if (caller == null || caller.getClassLoader() == null) {
+            return false; // started by the JDK alone, or by gevent4j's runtime or Netty (the boot jar)
         }
         String n = caller.getName();
         for (String p : PLATFORM_PREFIXES) {
