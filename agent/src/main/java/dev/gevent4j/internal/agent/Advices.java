@@ -1,6 +1,7 @@
 package dev.gevent4j.internal.agent;
 
 import dev.gevent4j.internal.agent.hooks.HubTimers;
+import dev.gevent4j.internal.agent.hooks.KillPoints;
 import dev.gevent4j.internal.agent.hooks.SocketWaits;
 import dev.gevent4j.internal.agent.hooks.ThreadGreenlets;
 import java.io.IOException;
@@ -99,6 +100,22 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static boolean enter(@Advice.This Thread thread) {
             return ThreadGreenlets.interrupt(thread);
+        }
+    }
+
+    /**
+     * Exit of a blocking JDK method that throws InterruptedException (Thread.sleepNanos, AQS interruptible acquires,
+     * ConditionObject awaits): an interrupt that a pending kill/Timeout caused is replaced by that kill.
+     */
+    static final class RaiseKill {
+        @Advice.OnMethodExit(onThrowable = InterruptedException.class)
+        static void exit(@Advice.Thrown(readOnly = false) Throwable thrown) {
+            if (thrown instanceof InterruptedException) {
+                Throwable kill = KillPoints.pendingKill();
+                if (kill != null) {
+                    thrown = kill;
+                }
+            }
         }
     }
 }
