@@ -545,12 +545,15 @@ public final class Hub implements AutoCloseable {
                 }
                 long next = timers.nextDeadline();
                 if (next == Long.MAX_VALUE && ioRegistrations == 0 && !outsideWaiters.isEmpty()) {
-                    // A waiter registers after it posts its wake-ups: drain them before judging.
+                    // A waiter registers after it posts its wake-ups: take the registered waiters first, then drain
+                    // their wake-ups, then judge only those. A waiter that registers meanwhile (say, right after it
+                    // spawned from outside) is judged on a later pass, once its own wake-ups have been drained.
+                    Waits.OutsideWait[] judged = outsideWaiters.toArray(new Waits.OutsideWait[0]);
                     loop.runNow();
                     if (!ready.isEmpty() || !timers.isEmpty()) {
                         continue;
                     }
-                    checkLoopExit();
+                    checkLoopExit(judged);
                 }
                 long wait = next == Long.MAX_VALUE ? 0 : Math.max(1, next - System.nanoTime());
                 if (closeDeadline != 0) {
@@ -620,7 +623,7 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    private void checkLoopExit() {
+    private void checkLoopExit(Waits.OutsideWait[] judged) {
         if (!deferredStarts.isEmpty()) {
             return;
         }
@@ -629,7 +632,7 @@ public final class Hub implements AutoCloseable {
                 return;
             }
         }
-        for (Waits.OutsideWait w : outsideWaiters) {
+        for (Waits.OutsideWait w : judged) {
             w.loopExit(new LoopExit("this operation would block forever: hub " + name + " has " + liveCount
                     + " greenlet(s), all waiting on each other, and no timers or IO that could wake them"));
         }
