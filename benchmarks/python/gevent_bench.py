@@ -63,6 +63,19 @@ def queue_ping_pong(rounds, reps):
     print("RESULT queue_round_trip_ns %.1f" % (median_of(reps, run) / rounds), flush=True)
 
 
+def event_fan_out(waiters, reps):
+    from gevent.event import Event
+
+    def run():
+        ev = Event()
+        gs = [gevent.spawn(ev.wait) for _ in range(waiters)]
+        gevent.sleep(0)
+        ev.set()
+        gevent.joinall(gs)
+
+    print("RESULT event_ns_per_waiter %.1f" % (median_of(reps, run) / waiters), flush=True)
+
+
 def skynet(leaves, reps):
     def node(num, size):
         if size == 1:
@@ -167,6 +180,8 @@ def main(argv):
         sleep0(int(argv[2]), int(argv[3]))
     elif w == "queue":
         queue_ping_pong(int(argv[2]), int(argv[3]))
+    elif w == "event":
+        event_fan_out(int(argv[2]), int(argv[3]))
     elif w == "skynet":
         skynet(int(argv[2]), int(argv[3]))
     elif w == "fanout":
@@ -174,7 +189,7 @@ def main(argv):
     elif w in ("echo", "http"):
         serve(w, float(argv[2]))
     else:
-        sys.exit("unknown workload %r: use spawn, sleep0, queue, skynet, fanout, echo or http" % w)
+        sys.exit("unknown workload %r: use spawn, sleep0, queue, event, skynet, fanout, echo or http" % w)
 
 
 if __name__ == "__main__":

@@ -174,13 +174,15 @@ public final class Harness {
 
     // --- micro workloads (JMH + Python) ------------------------------------------------------------------------
 
-    private static final Map<String, String> JMH_CONTENDERS = Map.of("gevent4j", GEVENT4J, "virtualThreads", VT,
-            "virtualThreadsOneCarrier", VT1, "platformThreads", THREADS);
+    private static final Map<String, String> JMH_CONTENDERS = Map.of("gevent4j", GEVENT4J,
+            "gevent4jJuc", GEVENT4J + " (j.u.c. queue)", "virtualThreads", VT, "virtualThreadsOneCarrier", VT1,
+            "platformThreads", THREADS);
 
     private void jmh(int w, String benchClass, String metric, String unit, Map<String, String> notes)
             throws Exception {
         Map<String, Double> m = Micro.run(benchClass, smoke);
-        for (String method : List.of("gevent4j", "virtualThreads", "virtualThreadsOneCarrier", "platformThreads")) {
+        for (String method : List.of("gevent4j", "gevent4jJuc", "virtualThreads", "virtualThreadsOneCarrier",
+                "platformThreads")) {
             if (m.containsKey(method)) {
                 add(Result.of(w, metric, unit, true, JMH_CONTENDERS.get(method), m.get(method),
                         notes.getOrDefault(method, "")));
@@ -222,15 +224,14 @@ public final class Harness {
 
     private void queuePingPong() throws Exception {
         String metric = "queue round trip";
-        try {
-            Class.forName("dev.gevent4j.bench.micro.QueuePingPongBenchmark");
-            jmh(3, "QueuePingPongBenchmark", metric, "ns", Map.of());
-        } catch (ClassNotFoundException e) {
-            for (String c : List.of(GEVENT4J, VT)) {
-                add(Result.skipped(3, metric, "ns", true, c, "dev.gevent4j.queue.Queue is not on main yet"));
-            }
-        }
+        jmh(3, "QueuePingPongBenchmark", metric, "ns", Map.of("gevent4j", "dev.gevent4j.queue.Queue",
+                "gevent4jJuc", "LinkedBlockingQueue on greenlets", "virtualThreads", "LinkedBlockingQueue",
+                "virtualThreadsOneCarrier", "LinkedBlockingQueue", "platformThreads", "LinkedBlockingQueue"));
         pythonMicro(3, metric, "ns", "gevent.queue.Queue", "queue", smoke ? "2000" : "20000", smoke ? "1" : "5");
+        String ev = "event fan-out";
+        jmh(3, "EventFanOutBenchmark", ev, "ns/waiter", Map.of("gevent4j", "dev.gevent4j.event.Event",
+                "virtualThreads", "CountDownLatch"));
+        pythonMicro(3, ev, "ns/waiter", "gevent.event.Event", "event", "1000", smoke ? "3" : "20");
     }
 
     private void skynet() throws Exception {
