@@ -121,6 +121,8 @@ public final class Hub implements AutoCloseable {
     /** ... unless its spawner keeps running without blocking for this long. */
     static final long DEFERRED_START_MAX_NANOS = 50_000_000;
     private volatile Thread lastSpawner;
+    /** The pending backstop check, if any. Hub-confined. */
+    private TimerQueue.Timer pendingCheck;
     private final ConcurrentLinkedQueue<Thread> deferredStarts = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
@@ -332,6 +334,12 @@ public final class Hub implements AutoCloseable {
             timers.add(t);
         } else {
             post(() -> {
+                if (t instanceof DeferredStartCheck) {
+                    if (deferredStarts.isEmpty()) {
+                        return; // flushed before the check arrived
+                    }
+                    pendingCheck = t;
+                }
                 if (!(t instanceof Call c) || !c.isCancelled()) {
                     timers.add(t);
                 }
@@ -361,7 +369,8 @@ public final class Hub implements AutoCloseable {
         s.noteDeferredTo(this);
         lastSpawner = Thread.currentThread();
         if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
-            schedule(new DeferredStartCheck(System.nanoTime()));
+            DeferredStartCheck check = new DeferredStartCheck(System.nanoTime());
+            schedule(check);
         }
     }
 
@@ -380,13 +389,18 @@ public final class Hub implements AutoCloseable {
 
         @Override
         public void fire() {
+            if (pendingCheck == this) {
+                pendingCheck = null;
+            }
             Thread spawner = lastSpawner;
             if (deferredStarts.isEmpty()) {
                 return;
             }
             if (spawner != null && spawner.getState() == Thread.State.RUNNABLE
                     && System.nanoTime() - since < DEFERRED_START_MAX_NANOS) {
-                timers.add(new DeferredStartCheck(since));
+                DeferredStartCheck next = new DeferredStartCheck(since);
+                pendingCheck = next;
+                timers.add(next);
             } else {
                 flushDeferredStarts();
             }
@@ -403,6 +417,10 @@ public final class Hub implements AutoCloseable {
             return;
         }
         flushScheduled.set(false);
+        if (pendingCheck != null) {
+            timers.remove(pendingCheck); // the spawner blocked: no need to check on it any more
+            pendingCheck = null;
+        }
         Thread t;
         while ((t = deferredStarts.poll()) != null) {
             t.start();
@@ -513,6 +531,7 @@ public final class Hub implements AutoCloseable {
 
     private void loopMain() {
         Waits.HUB_THREAD.set(Boolean.TRUE);
+        initJdkPollers();
         started.countDown();
         long closeDeadline = 0;
         try {
@@ -575,6 +594,21 @@ public final class Hub implements AutoCloseable {
             }
             shutdownLoop();
             terminated.countDown();
+        }
+    }
+
+    /**
+     * The JDK starts its socket poller threads (virtual threads, "SubPoller-N") when class sun.nio.ch.Poller is
+     * initialized, and a virtual thread started from a virtual thread inherits its scheduler. If a greenlet were
+     * the first to touch a socket, the pollers would be scheduled by that greenlet's hub — and every socket wait in
+     * the process would stop being woken once that hub closes. So each hub initializes the class from its own
+     * platform thread first, which gives the pollers the JDK's default scheduler.
+     */
+    private static void initJdkPollers() {
+        try {
+            Class.forName("sun.nio.ch.Poller", true, null);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.DEBUG, "could not initialize the JDK's socket pollers early", t);
         }
     }
 
