@@ -68,6 +68,8 @@ public final class Hub implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger(1);
     private static final Object DEFAULT_LOCK = new Object();
     private static volatile Hub defaultHub;
+    /** On a hub's platform thread: that hub (for the agent's timer patch, which runs on the carrier). */
+    private static final ThreadLocal<Hub> OWN_THREAD = new ThreadLocal<>();
 
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
@@ -451,6 +453,15 @@ public final class Hub implements AutoCloseable {
         liveCount--;
     }
 
+    /**
+     * The hub whose platform thread is the caller, if {@code scheduler} is that hub's virtual-thread scheduler; else
+     * null. For the agent: the JDK schedules a greenlet's timed-park wake-up on its carrier, the hub thread.
+     */
+    static Hub ofCarrier(Executor scheduler) {
+        Hub h = OWN_THREAD.get();
+        return h != null && h.scheduler == scheduler && h.state == OPEN ? h : null;
+    }
+
     /** IO registrations count towards "the hub has work" for LoopExit. MUST be called on the hub. */
     public void ioRegistered(int delta) {
         ioRegistrations += delta;
@@ -531,6 +542,7 @@ public final class Hub implements AutoCloseable {
 
     private void loopMain() {
         Waits.HUB_THREAD.set(Boolean.TRUE);
+        OWN_THREAD.set(this);
         initJdkPollers();
         started.countDown();
         long closeDeadline = 0;
