@@ -152,6 +152,16 @@ public final class Env {
         return pretty + "Linux " + System.getProperty("os.version");
     }
 
+    /** The 1, 5 and 15 minute load averages (/proc/loadavg): how busy the machine was around a run. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     public static String nettyVersion() {
         Package p = io.netty.channel.Channel.class.getPackage();
         String v = p == null ? null : p.getImplementationVersion();

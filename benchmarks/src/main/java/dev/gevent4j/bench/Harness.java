@@ -100,13 +100,14 @@ public final class Harness {
                     : Path.of("benchmarks", "target", smoke ? "smoke" : "partial", "RESULTS.md");
         }
         Harness h = new Harness(smoke);
+        String loadBefore = Env.loadAverage();
         long t0 = System.nanoTime();
         for (int w : only) {
             h.runWorkload(w);
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
         h.printTable();
-        Report.write(out, h.results, only, smoke, minutes, h.python);
+        Report.write(out, h.results, only, smoke, minutes, h.python, loadBefore);
         System.out.printf("%nwrote %s and %s (%.1f min)%n", out, Report.svgPath(out), minutes);
         if (!h.failures.isEmpty()) {
             System.out.println("FAILED contenders (the harness or a contender is broken):");

@@ -68,7 +68,7 @@ final class Report {
     }
 
     static void write(Path md, List<Result> results, Set<Integer> workloads, boolean smoke, double minutes,
-                      String python) throws IOException {
+                      String python, String loadBefore) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append(BEGIN).append("\n\n");
         sb.append("## Measured figures").append(smoke ? " (SMOKE RUN: seconds per workload, not comparable)" : "")
@@ -80,6 +80,9 @@ final class Report {
         sb.append("- Date: ").append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME)).append('\n');
         sb.append("- Machine: ").append(Env.cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" CPUs, ").append(Env.memory()).append(", ").append(Env.os()).append('\n');
+        sb.append("- Load average (1/5/15 min) at the start: ").append(loadBefore).append("; at the end: ")
+                .append(Env.loadAverage()).append(" (other work on the machine competes with every contender; a "
+                        + "one-thread hub gets a smaller share of a busy machine than a multi-threaded scheduler)\n");
         sb.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append("; Netty ").append(Env.nettyVersion())
                 .append("; JMH 1.37\n");
