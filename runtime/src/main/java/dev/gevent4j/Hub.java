@@ -547,7 +547,8 @@ public final class Hub implements AutoCloseable {
                 if (next == Long.MAX_VALUE && ioRegistrations == 0 && !outsideWaiters.isEmpty()) {
                     // A waiter registers after it posts its wake-ups: drain them before judging.
                     loop.runNow();
-                    if (!ready.isEmpty() || !timers.isEmpty()) {
+                    // runNow may also have consumed close()'s wake-up: re-read the state before blocking.
+                    if (!ready.isEmpty() || !timers.isEmpty() || state != OPEN) {
                         continue;
                     }
                     checkLoopExit();
