@@ -80,6 +80,7 @@ public final class Hub implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile int state = OPEN;
+    private volatile dev.gevent4j.io.ThreadPool threadPool;
 
     // --- hub-confined state (hub thread, or a greenlet mounted on it) ---
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>(256);
@@ -189,6 +190,28 @@ public final class Hub implements AutoCloseable {
     /** The hub's Netty loop, for IO registrations. Its owning thread is {@link #thread()}. */
     public ManualIoEventLoop eventLoop() {
         return loop;
+    }
+
+    /**
+     * The hub's thread pool, for CPU-bound or non-cooperative blocking work (gevent's {@code hub.threadpool}):
+     * created on first use with {@code gevent4j.threadpool.size} threads (default 10), shut down by {@link #close()}.
+     *
+     * @throws IllegalStateException if the hub is closed
+     */
+    public dev.gevent4j.io.ThreadPool threadPool() {
+        checkOpen();
+        dev.gevent4j.io.ThreadPool p = threadPool;
+        if (p == null) {
+            synchronized (this) {
+                checkOpen();
+                p = threadPool;
+                if (p == null) {
+                    p = new dev.gevent4j.io.ThreadPool(name + "-pool", Config.threadPoolSize());
+                    threadPool = p;
+                }
+            }
+        }
+        return p;
     }
 
     /** Whether {@link #close()} has started. */
@@ -434,6 +457,38 @@ public final class Hub implements AutoCloseable {
         return new long[] {ready.size(), timers.size(), liveCount, ioRegistrations, loopIterations};
     }
 
+    /**
+     * A snapshot of the hub's counters, for tests and monitoring. Any thread: from outside the hub the counters are
+     * read by a task on the hub (waiting at most one second); a closed hub reports zeros.
+     */
+    public Stats snapshotStats() {
+        if (inHub()) {
+            long[] s = stats();
+            return new Stats((int) s[0], (int) s[1], (int) s[2], (int) s[3], s[4]);
+        }
+        if (state == CLOSED) {
+            return new Stats(0, 0, 0, 0, loopIterations);
+        }
+        java.util.concurrent.CompletableFuture<Stats> f = new java.util.concurrent.CompletableFuture<>();
+        try {
+            loop.execute(() -> f.complete(snapshotStats()));
+            return f.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            return new Stats(0, 0, 0, 0, loopIterations);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("hub " + name + " did not answer a stats request within 1 s", e);
+        }
+    }
+
+    /**
+     * Counters of a hub at one moment: runnable entries, pending timers, live greenlets (started and not ended), IO
+     * registrations, and loop iterations so far.
+     */
+    public record Stats(int ready, int timers, int liveGreenlets, int ioRegistrations, long loopIterations) {}
+
     // ------------------------------------------------------------------------------------------------------------
     // The loop
 
@@ -598,6 +653,13 @@ public final class Hub implements AutoCloseable {
             thread.join();
         } catch (InterruptedException e) {
             interrupted = true;
+        }
+        dev.gevent4j.io.ThreadPool pool;
+        synchronized (this) {
+            pool = threadPool;
+        }
+        if (pool != null) {
+            pool.close();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
