@@ -22,6 +22,17 @@ package dev.gevent4j;
  *   <tr><td>{@code gevent4j.subprocess.maxOutputBytes}</td><td>{@code GEVENT4J_SUBPROCESS_MAX_OUTPUT_BYTES}</td>
  *       <td>{@code 67108864}</td><td>How many bytes {@code dev.gevent4j.io.Subprocess.run} collects from each of a
  *       child's stdout and stderr; more is an error (the child is killed). 1 to 2,147,483,647.</td></tr>
+ *   <tr><td>{@code gevent4j.monitor}</td><td>{@code GEVENT4J_MONITOR}</td><td>{@code true}</td>
+ *       <td>Run the monitor thread that reports stalled hubs (see {@code docs/operations.md}). true or false.</td></tr>
+ *   <tr><td>{@code gevent4j.monitor.thresholdMillis}</td><td>{@code GEVENT4J_MONITOR_THRESHOLD_MILLIS}</td>
+ *       <td>{@code 100}</td><td>How long a hub may run one greenlet or callback without returning to its loop
+ *       before the monitor reports it (gevent's {@code max_blocking_time}). 1 to 600,000.</td></tr>
+ *   <tr><td>{@code gevent4j.monitor.pinned}</td><td>{@code GEVENT4J_MONITOR_PINNED}</td><td>{@code false}</td>
+ *       <td>Also report greenlets pinned by the JDK (JFR {@code jdk.VirtualThreadPinned}, from an in-process JFR
+ *       stream, which costs a JFR recording: off by default). true or false.</td></tr>
+ *   <tr><td>{@code gevent4j.jmx}</td><td>{@code GEVENT4J_JMX}</td><td>{@code true}</td>
+ *       <td>Register the {@code dev.gevent4j:type=Gevent} and {@code dev.gevent4j:type=Hub,name=...} MBeans.
+ *       true or false.</td></tr>
  * </table>
  *
  * <p>An invalid value is an {@link IllegalArgumentException} naming the key, the value and what is allowed.
@@ -30,6 +41,10 @@ public final class Config {
     public static final String LOOP = "gevent4j.loop";
     public static final String HUB_BATCH = "gevent4j.hub.batch";
     public static final String HUB_CLOSE_GRACE_MILLIS = "gevent4j.hub.closeGraceMillis";
+    public static final String MONITOR = "gevent4j.monitor";
+    public static final String MONITOR_THRESHOLD_MILLIS = "gevent4j.monitor.thresholdMillis";
+    public static final String MONITOR_PINNED = "gevent4j.monitor.pinned";
+    public static final String JMX = "gevent4j.jmx";
 
     public static final String THREADPOOL_SIZE = "gevent4j.threadpool.size";
     public static final String SUBPROCESS_MAX_OUTPUT_BYTES = "gevent4j.subprocess.maxOutputBytes";
@@ -59,6 +74,33 @@ public final class Config {
 
     static long closeGraceMillis() {
         return intValue(HUB_CLOSE_GRACE_MILLIS, 2000, 0, 3_600_000);
+    }
+
+    static boolean monitor() {
+        return bool(MONITOR, true);
+    }
+
+    static long monitorThresholdMillis() {
+        return intValue(MONITOR_THRESHOLD_MILLIS, 100, 1, 600_000);
+    }
+
+    static boolean monitorPinned() {
+        return bool(MONITOR_PINNED, false);
+    }
+
+    static boolean jmx() {
+        return bool(JMX, true);
+    }
+
+    private static boolean bool(String key, boolean dflt) {
+        String v = raw(key, Boolean.toString(dflt));
+        if (v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(key + "=" + v + " is not valid: use true or false");
     }
 
     private static int intValue(String key, int dflt, int min, int max) {

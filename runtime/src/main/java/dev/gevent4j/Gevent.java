@@ -32,8 +32,16 @@ import java.util.function.BooleanSupplier;
  * kill and {@link Timeout} do to each wait is described on {@link Greenlet} and {@link Timeout}.
  */
 public final class Gevent {
-    private static final Object SLEEP = new Object();
-    private static final Object JOIN_ALL = new Object();
+    private static final Object SLEEP = new Blocker("sleep (a timer of the hub)");
+    private static final Object JOIN_ALL = new Blocker("joinAll");
+
+    /** What a parked greenlet waits on, as dumps show it. */
+    record Blocker(String what) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
 
     static {
         Internals.register(new Internals.Hooks() {
@@ -147,6 +155,50 @@ public final class Gevent {
         return done;
     }
 
+    /**
+     * Waits until every object is ready and returns them in the order they became ready (gevent's {@code gevent.wait};
+     * {@code wait} is taken by {@link Object#wait()}). See {@link #await(Collection, Duration, int)}.
+     */
+    public static <T> List<T> await(Collection<? extends T> objects) {
+        return await(objects, null, 0);
+    }
+
+    /**
+     * Waits until {@code count} of the objects are ready ({@code count <= 0}: all of them), at most {@code timeout}
+     * (null = no limit), and returns the ready ones: those already ready first, in the collection's order, then in
+     * the order they became ready. Objects are {@link Greenlet}s (ready once dead) and {@link Waitable}s such as
+     * {@link dev.gevent4j.event.Event} and {@link dev.gevent4j.event.AsyncResult}. A timeout is not an error: the
+     * list is then partial. A kill or {@link Timeout} raised while waiting propagates.
+     *
+     * @throws IllegalArgumentException if an object is neither a Greenlet nor a Waitable, or timeout is negative
+     * @throws IllegalStateException    if the calling greenlet is among the objects
+     */
+    public static <T> List<T> await(Collection<? extends T> objects, Duration timeout, int count) {
+        List<T> out = new ArrayList<>();
+        try (WaitIterator<T> it = iwait(objects, timeout, count)) {
+            while (it.hasNext()) {
+                out.add(it.next());
+            }
+        }
+        return out;
+    }
+
+    /** Yields the objects as they become ready (gevent's {@code gevent.iwait}); see {@link WaitIterator}. */
+    public static <T> WaitIterator<T> iwait(Collection<? extends T> objects) {
+        return iwait(objects, null, 0);
+    }
+
+    /**
+     * Yields the objects as they become ready, at most {@code count} of them ({@code count <= 0}: all), until
+     * {@code timeout} (null = no limit) passes; see {@link WaitIterator}.
+     *
+     * @throws IllegalArgumentException if an object is neither a Greenlet nor a Waitable, or timeout is negative
+     */
+    public static <T> WaitIterator<T> iwait(Collection<? extends T> objects, Duration timeout, int count) {
+        long nanos = timeout == null ? Waits.FOREVER : checkDuration(timeout, "timeout");
+        return new WaitIterator<>(objects, nanos, count);
+    }
+
     /** Kills each greenlet with {@link GreenletExit} and waits for them all to end. */
     public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
         killAll(greenlets, null, true, null);
@@ -209,6 +261,22 @@ public final class Gevent {
             return;
         }
         Waits.await(() -> false, nanos, false, null, SLEEP);
+    }
+
+    /**
+     * Every open hub and every live greenlet: name, state, what it waits on (a join target, a timer, a lock or
+     * queue, a switch, a socket), its parent and its stack (gevent's {@code print_run_info}). Safe to call from any
+     * thread, also while a hub is stalled (its part is then read without the hub's help). Also available in a
+     * running JVM, without code changes, as the {@code dump} operation of the MBean {@code dev.gevent4j:type=Gevent}.
+     */
+    public static String dump() {
+        return Dumps.dumpAll();
+    }
+
+    /** Prints {@link #dump()} to {@code out}. */
+    public static void dump(java.io.PrintStream out) {
+        out.print(dump());
+        out.flush();
     }
 
     /** The current greenlet; outside any hub, the calling thread's root greenlet. */

@@ -2,6 +2,8 @@ package dev.gevent4j;
 
 import dev.gevent4j.internal.Strand;
 import dev.gevent4j.internal.Throwables;
+import dev.gevent4j.internal.jfr.GreenletEndEvent;
+import dev.gevent4j.internal.jfr.GreenletSpawnEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -66,6 +68,7 @@ public class Greenlet<T> {
     private static final AtomicLong IDS = new AtomicLong();
     private static final AtomicLong FINISH_SEQ = new AtomicLong();
     private static final Object NONE = new Object();
+    private static final Object SWITCH = new Gevent.Blocker("switch (a value switched to it)");
     private static final VarHandle STATE;
     private static final VarHandle WAITERS;
     private static final VarHandle MAILBOX;
@@ -183,6 +186,13 @@ public class Greenlet<T> {
         }
         thread = t;
         strand.setThread(t);
+        GreenletSpawnEvent ev = new GreenletSpawnEvent();
+        if (ev.isEnabled()) {
+            ev.hub = hub.getName();
+            ev.greenlet = getName();
+            ev.greenletId = id;
+            ev.commit();
+        }
         if (hub.inHub()) {
             t.start();
         } else {
@@ -235,8 +245,10 @@ public class Greenlet<T> {
         if (pending != null && failure != null && isInterruption(failure)) {
             failure = pending;
         }
-        hub.removeLive(this);
+        // Still live while finishing: finish() logs a failure and may park there (a contended or slow log handler);
+        // a parked greenlet missing from the live list would let the hub declare LoopExit meanwhile.
         finish(v, failure);
+        hub.removeLive(this);
     }
 
     private static boolean isInterruption(Throwable t) {
@@ -263,6 +275,15 @@ public class Greenlet<T> {
         }
         finishSeq = FINISH_SEQ.incrementAndGet();
         state = DEAD;
+        GreenletEndEvent ev = new GreenletEndEvent();
+        if (ev.isEnabled()) {
+            ev.hub = hub.getName();
+            ev.greenlet = getName();
+            ev.greenletId = id;
+            ev.successful = successful;
+            ev.exception = successful ? null : String.valueOf(exception);
+            ev.commit();
+        }
         if (!successful) {
             LOG.log(System.Logger.Level.WARNING, this + " failed", failure);
         }
@@ -569,7 +590,7 @@ public class Greenlet<T> {
     private Object awaitSwitch(Hub targetHub) {
         Greenlet<?> cur = currentGreenlet();
         boolean internal = cur != null && cur.hub == targetHub;
-        Waits.await(() -> mailbox != NONE, Waits.FOREVER, internal, targetHub, this);
+        Waits.await(() -> mailbox != NONE, Waits.FOREVER, internal, targetHub, SWITCH);
         Object v = MAILBOX.getAndSet(this, NONE);
         if (v instanceof SwitchFailure f) {
             throw Throwables.rethrow(f.exception);

@@ -3,11 +3,14 @@ package dev.gevent4j;
 import dev.gevent4j.internal.JdkAccess;
 import dev.gevent4j.internal.Strand;
 import dev.gevent4j.internal.TimerQueue;
+import dev.gevent4j.internal.jfr.HubLoopEvent;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -61,6 +64,7 @@ public final class Hub implements AutoCloseable {
      */
 
     private static final System.Logger LOG = System.getLogger("dev.gevent4j");
+    private static final jdk.jfr.EventType LOOP_EVENT = jdk.jfr.EventType.getEventType(HubLoopEvent.class);
     private static final AtomicInteger IDS = new AtomicInteger(1);
     private static final Object DEFAULT_LOCK = new Object();
     private static volatile Hub defaultHub;
@@ -89,6 +93,29 @@ public final class Hub implements AutoCloseable {
     private int liveCount;
     private int ioRegistrations;
     private long loopIterations;
+
+    // --- read by the monitor and metrics from other threads (opaque: no ordering, just no stale hoisting) ---
+    private static final VarHandle ENTRIES;
+    private static final VarHandle IN_POLL;
+    /** Entries (continuations, callbacks, timers) run; the monitor sees a stall when it stops moving. */
+    private long entries;
+    /** True while the hub waits for IO or a task in the Netty loop: idle, not stalled. */
+    private boolean inPoll;
+    volatile long longestStallMillis;
+    volatile long stalls;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ENTRIES = l.findVarHandle(Hub.class, "entries", long.class);
+            IN_POLL = l.findVarHandle(Hub.class, "inPoll", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Every open hub, for the monitor, dumps and metrics. */
+    static final Set<Hub> ALL = ConcurrentHashMap.newKeySet();
 
     /** How often the hub checks whether the spawner of deferred greenlets has blocked. */
     static final long DEFERRED_START_NANOS = 1_000_000;
@@ -123,6 +150,8 @@ public final class Hub implements AutoCloseable {
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loopMain);
         this.loop = new ManualIoEventLoop(thread, factory);
         thread.start();
+        ALL.add(this);
+        HubMonitor.hubStarted(this);
         try {
             started.await();
         } catch (InterruptedException e) {
@@ -449,6 +478,51 @@ public final class Hub implements AutoCloseable {
         return liveCount;
     }
 
+    /** Entries run so far (any thread; a recent value). */
+    long entriesRun() {
+        return (long) ENTRIES.getOpaque(this);
+    }
+
+    /** Whether the hub is waiting for IO or tasks (any thread; a recent value). */
+    boolean isPolling() {
+        return (boolean) IN_POLL.getOpaque(this);
+    }
+
+    /** A recent count of ready entries (any thread; racy). */
+    int readyCountRacy() {
+        try {
+            return ready.size();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    int liveCountRacy() {
+        return liveCount;
+    }
+
+    int timerCountRacy() {
+        return timers.size();
+    }
+
+    int ioRegistrationsRacy() {
+        return ioRegistrations;
+    }
+
+    long loopIterationsRacy() {
+        return loopIterations;
+    }
+
+    /** The first live greenlet, for dumps; traverse with {@link Greenlet#liveNext}. Racy off the hub. */
+    Greenlet<?> liveHead() {
+        return liveHead;
+    }
+
+    /** Number of greenlet starts held until their spawner blocks. */
+    int deferredStartCount() {
+        return deferredStarts.size();
+    }
+
     /** Statistics snapshot, for tests and monitoring: [ready, timers, live, ioRegistrations, iterations]. */
     long[] stats() {
         if (!inHub()) {
@@ -537,12 +611,16 @@ public final class Hub implements AutoCloseable {
                 if (closeDeadline != 0) {
                     wait = wait == 0 ? 10_000_000 : Math.min(wait, 10_000_000);
                 }
+                IN_POLL.setOpaque(this, true);
                 loop.run(wait);
+                IN_POLL.setOpaque(this, false);
             }
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "hub " + name + " loop died", t);
         } finally {
             state = CLOSED;
+            ALL.remove(this);
+            HubMonitor.hubClosed(this);
             if (liveCount > 0) {
                 LOG.log(System.Logger.Level.WARNING, "hub {0} closed with {1} greenlet(s) that did not end after kill",
                         name, liveCount);
@@ -554,15 +632,29 @@ public final class Hub implements AutoCloseable {
 
     private void runReady() {
         ArrayDeque<Runnable> q = ready;
-        for (int n = batch; n > 0; n--) {
+        if (q.isEmpty()) {
+            return;
+        }
+        long start = LOOP_EVENT.isEnabled() ? System.nanoTime() : 0;
+        long e = entries;
+        int n = 0;
+        while (n < batch) {
             Runnable r = q.pollFirst();
             if (r == null) {
-                return;
+                break;
             }
+            n++;
+            ENTRIES.setOpaque(this, ++e);
             try {
                 r.run();
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.ERROR, "uncaught exception in a callback on hub " + name, t);
+            }
+        }
+        if (start != 0) {
+            long d = System.nanoTime() - start;
+            if (d >= HubLoopEvent.THRESHOLD_NANOS) {
+                HubMonitor.loopPass(this, n, d);
             }
         }
     }
@@ -574,6 +666,7 @@ public final class Hub implements AutoCloseable {
         long now = System.nanoTime();
         TimerQueue.Timer t;
         while ((t = timers.pollDue(now)) != null) {
+            ENTRIES.setOpaque(this, entries + 1);
             try {
                 t.fire();
             } catch (Throwable e) {

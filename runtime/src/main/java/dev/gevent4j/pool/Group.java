@@ -1,0 +1,280 @@
+package dev.gevent4j.pool;
+
+import dev.gevent4j.Gevent;
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.event.Event;
+import dev.gevent4j.internal.Throwables;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A set of greenlets tracked together: gevent's {@code gevent.pool.Group}. Greenlets spawned through it, or added to
+ * it, leave it when they end. It can wait for all of them, kill them all, and map a function over items
+ * concurrently. {@link Pool} adds a bound on the number of members.
+ *
+ * <pre>{@code
+ * Group group = new Group();
+ * for (String url : urls) group.spawn(() -> fetch(url));
+ * group.join();                                       // until every member has ended
+ * List<Integer> sizes = group.map(String::length, urls);   // results in input order
+ * }</pre>
+ *
+ * <p><b>Timeout, interrupt and kill.</b> {@link #join(Duration, boolean)} returns false when the timeout passes; the
+ * map methods and {@link #apply} wait without a limit (bound them with a {@link dev.gevent4j.Timeout}). A kill or
+ * Timeout raised in a waiting greenlet propagates; {@link Thread#interrupt()} does not end a wait. Thread-safe: any
+ * greenlet or thread may add, spawn, join or kill. A member leaves the group on its hub's thread, at the first
+ * callback after it ended.
+ */
+public class Group {
+    /** How many items {@link #imap}, {@link #imapUnordered} and {@link #map} run ahead of the reader by default. */
+    public static final int DEFAULT_IMAP_LOOKAHEAD = 128;
+
+    private final Object lock = new Object();
+    private final LinkedHashSet<Greenlet<?>> members = new LinkedHashSet<>();
+    private final Event empty = new Event();
+    private final Consumer<Greenlet<?>> discarder = this::discard;
+
+    /** Creates an empty group. */
+    public Group() {
+        empty.set();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Membership
+
+    /**
+     * Adds {@code greenlet}; it leaves the group when it ends (at once, soon, if it already has). Adding a member
+     * again does nothing.
+     */
+    public void add(Greenlet<?> greenlet) {
+        addMember(greenlet);
+    }
+
+    /** Adds without any bound check; returns whether the greenlet was not a member yet. */
+    final boolean addMember(Greenlet<?> greenlet) {
+        Objects.requireNonNull(greenlet, "greenlet");
+        synchronized (lock) {
+            if (!members.add(greenlet)) {
+                return false;
+            }
+            empty.clear();
+        }
+        greenlet.link(discarder);
+        return true;
+    }
+
+    /** Removes {@code greenlet} from the group (it keeps running). Returns whether it was a member. */
+    public boolean discard(Greenlet<?> greenlet) {
+        boolean nowEmpty;
+        synchronized (lock) {
+            if (!members.remove(greenlet)) {
+                return false;
+            }
+            nowEmpty = members.isEmpty();
+            if (nowEmpty) {
+                empty.set();
+            }
+        }
+        greenlet.unlink(discarder);
+        onRemoved(greenlet);
+        return true;
+    }
+
+    /** Called after a member left the group. */
+    void onRemoved(Greenlet<?> greenlet) {}
+
+    /** Whether {@code greenlet} is a member. */
+    public boolean contains(Greenlet<?> greenlet) {
+        synchronized (lock) {
+            return members.contains(greenlet);
+        }
+    }
+
+    /** The number of members. */
+    public int size() {
+        synchronized (lock) {
+            return members.size();
+        }
+    }
+
+    /** Whether the group has no member. */
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /** A snapshot of the members, in the order they were added. */
+    public List<Greenlet<?>> greenlets() {
+        synchronized (lock) {
+            return new ArrayList<>(members);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Spawning
+
+    /**
+     * Creates a greenlet running {@code fn} on the caller's hub (the default hub outside any hub), adds it (a
+     * {@link Pool} waits here for a free slot), and starts it.
+     */
+    public <T> Greenlet<T> spawn(Callable<T> fn) {
+        Greenlet<T> g = new Greenlet<>(fn);
+        add(g);
+        return g.start();
+    }
+
+    /** Like {@link #spawn(Callable)} for a function without a result. */
+    public Greenlet<Void> spawn(Runnable fn) {
+        Greenlet<Void> g = new Greenlet<>(fn);
+        add(g);
+        return g.start();
+    }
+
+    /** Adds {@code greenlet} (a {@link Pool} waits for a free slot) and starts it. */
+    public <T> Greenlet<T> start(Greenlet<T> greenlet) {
+        add(greenlet);
+        return greenlet.start();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Waiting and killing
+
+    /** Waits until the group is empty. */
+    public void join() {
+        join(null, false);
+    }
+
+    /**
+     * Waits until the group has been empty at least once, at most {@code timeout} (null = no limit). With
+     * {@code raiseError}, the first failure among the greenlets that were members when the call began is then
+     * raised (as {@link Greenlet#get()} raises it), even if the timeout passed.
+     *
+     * @return whether the group became empty in time
+     */
+    public boolean join(Duration timeout, boolean raiseError) {
+        List<Greenlet<?>> snapshot = raiseError ? greenlets() : null;
+        boolean ok = empty.await(timeout);
+        if (raiseError) {
+            for (Greenlet<?> g : snapshot) {
+                if (g.isDead() && !g.isSuccessful()) {
+                    throw Throwables.rethrow(g.exception());
+                }
+            }
+        }
+        return ok;
+    }
+
+    /** Kills every member (but the calling greenlet) with {@link dev.gevent4j.GreenletExit} and waits for them. */
+    public void kill() {
+        kill(null, true, null);
+    }
+
+    /**
+     * Kills every member except the calling greenlet with {@code exception} (null = a new GreenletExit each); with
+     * {@code block}, waits at most {@code timeout} (null = no limit) for them to end. Ended members leave the group
+     * at once.
+     */
+    public void kill(Throwable exception, boolean block, Duration timeout) {
+        List<Greenlet<?>> list = greenlets();
+        list.remove(Gevent.getCurrent());
+        Gevent.killAll(list, exception, block, timeout);
+        for (Greenlet<?> g : list) {
+            if (g.isDead()) {
+                discard(g);
+            }
+        }
+    }
+
+    /** Kills one member (see {@link Greenlet#kill(Throwable, boolean, Duration)}); it leaves the group once dead. */
+    public void killone(Greenlet<?> greenlet, Throwable exception, boolean block, Duration timeout) {
+        greenlet.kill(exception == null ? new dev.gevent4j.GreenletExit() : exception, block, timeout);
+        if (greenlet.isDead()) {
+            discard(greenlet);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Map and apply
+
+    /**
+     * Runs {@code fn} in a member greenlet and returns its result (raising its exception as {@link Greenlet#get()}
+     * does). If the caller is itself a member, {@code fn} runs directly in the caller (gevent's rule, which avoids a
+     * full pool waiting for itself).
+     */
+    public <T> T apply(Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        Greenlet<?> cur = Gevent.getCurrent();
+        if (contains(cur)) {
+            try {
+                return fn.call();
+            } catch (Exception e) {
+                throw Throwables.rethrow(e);
+            }
+        }
+        return spawn(fn).get();
+    }
+
+    /** Spawns {@code fn} as a member and returns its greenlet without waiting (gevent's {@code apply_async}). */
+    public <T> Greenlet<T> applyAsync(Callable<T> fn) {
+        return spawn(fn);
+    }
+
+    /**
+     * Applies {@code fn} to every item concurrently (each call in a member greenlet) and returns the results in input
+     * order. The first failure, in input order, is raised once reached.
+     */
+    public <A, R> List<R> map(Function<? super A, ? extends R> fn, Iterable<? extends A> items) {
+        List<R> out = new ArrayList<>();
+        try (IMap<R> it = imap(fn, items)) {
+            for (R r : it) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Lazily applies {@code fn} to the items concurrently and yields the results in input order, running at most
+     * the {@linkplain #defaultLookahead() default look-ahead} items ahead of the reader.
+     */
+    public <A, R> IMap<R> imap(Function<? super A, ? extends R> fn, Iterable<? extends A> items) {
+        return imap(fn, items, defaultLookahead());
+    }
+
+    /**
+     * Lazily applies {@code fn} to the items concurrently and yields the results in input order. At most
+     * {@code lookahead} items are taken from {@code items} and not yet returned by the iterator: the reader's pace
+     * bounds the work in flight (backpressure).
+     *
+     * @throws IllegalArgumentException if lookahead is less than 1
+     */
+    public <A, R> IMap<R> imap(Function<? super A, ? extends R> fn, Iterable<? extends A> items, int lookahead) {
+        return new IMap<>(this, fn, items, lookahead, true);
+    }
+
+    /** Like {@link #imap(Function, Iterable)} but yields results in completion order. */
+    public <A, R> IMap<R> imapUnordered(Function<? super A, ? extends R> fn, Iterable<? extends A> items) {
+        return imapUnordered(fn, items, defaultLookahead());
+    }
+
+    /** Like {@link #imap(Function, Iterable, int)} but yields results in completion order. */
+    public <A, R> IMap<R> imapUnordered(Function<? super A, ? extends R> fn, Iterable<? extends A> items,
+                                        int lookahead) {
+        return new IMap<>(this, fn, items, lookahead, false);
+    }
+
+    /** The look-ahead of {@code imap} without an explicit one: {@link #DEFAULT_IMAP_LOOKAHEAD} for a Group. */
+    public int defaultLookahead() {
+        return DEFAULT_IMAP_LOOKAHEAD;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + size() + " greenlet(s)]";
+    }
+}
