@@ -130,6 +130,7 @@ public final class Hub implements AutoCloseable {
 
     private Hub(String name, boolean isDefault) {
         JdkAccess.check();
+        dev.gevent4j.internal.JdkPollerInit.ensure(); // before any greenlet can do socket IO: see that class
         this.name = name;
         this.batch = Config.hubBatch();
         this.closeGraceNanos = Config.closeGraceMillis() * 1_000_000L;

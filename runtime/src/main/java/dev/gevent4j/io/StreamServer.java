@@ -35,7 +35,7 @@ import javax.net.ssl.SSLSocket;
  * }</pre>
  *
  * <p>Options (set before {@link #start()}): {@link #maxConnections} (accepting pauses while that many handlers
- * run), {@link #backlog}, {@link #reuseAddress} (default on), {@link #reusePort}, {@link #idleTimeout} (a read, or
+ * run), {@link #pool} (handlers run in a {@link dev.gevent4j.pool.Pool}; accepting pauses while it is full), {@link #backlog}, {@link #reuseAddress} (default on), {@link #reusePort}, {@link #idleTimeout} (a read, or
  * the TLS handshake, that waits longer fails with {@link SocketTimeoutException} and the connection is closed),
  * {@link #ssl} (TLS with the given {@link SSLContext}; the handshake runs in the connection's greenlet),
  * {@link #stopTimeout} (the grace period of {@link #close()}), and {@link #hub} (default: the caller's hub).
@@ -72,6 +72,7 @@ public final class StreamServer implements AutoCloseable {
     private SSLContext sslContext;
     private Duration stopTimeout = Duration.ofSeconds(1);
     private Hub hub;
+    private dev.gevent4j.pool.Pool pool;
 
     private volatile int state = NEW;
     private volatile ServerSocket listener;
@@ -103,6 +104,16 @@ public final class StreamServer implements AutoCloseable {
             throw new IllegalArgumentException("maxConnections is " + n + "; it must be at least 1");
         }
         maxConnections = n;
+        return this;
+    }
+
+    /**
+     * Runs the handlers in {@code p} (gevent's {@code spawn=pool}): accepting waits while the pool is full, and
+     * {@link #stop} waits for and kills the handlers it started. The pool's other members are not touched.
+     */
+    public StreamServer pool(dev.gevent4j.pool.Pool p) {
+        checkNew();
+        pool = Objects.requireNonNull(p, "pool");
         return this;
     }
 
@@ -196,7 +207,7 @@ public final class StreamServer implements AutoCloseable {
             throw e;
         }
         listener = ss;
-        handlers = new HandlerGroup(maxConnections);
+        handlers = new HandlerGroup(maxConnections, pool);
         hub = h;
         state = STARTED;
         acceptor = h.spawn(this::acceptLoop).setName("StreamServer-accept-" + ss.getLocalPort());
@@ -265,7 +276,7 @@ public final class StreamServer implements AutoCloseable {
         handlers.close();
         Greenlet<Void> a = acceptor;
         if (a != null && a != Gevent.getCurrent()) {
-            a.join();
+            a.kill(); // it may wait for room in a full pool; in accept() the closed socket already woke it
         }
         handlers.stop(grace, Duration.ofSeconds(1), "StreamServer " + getAddress());
     }

@@ -24,13 +24,16 @@ public final class HandlerGroup {
     private static final System.Logger LOG = System.getLogger("dev.gevent4j.io");
 
     private final int max;
+    private final dev.gevent4j.pool.Pool pool;
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Greenlet<?>> live = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Thread> roomWaiters = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
-    public HandlerGroup(int max) {
+    /** At most {@code max} handlers; spawned into {@code pool} (which may bound them further) if not null. */
+    public HandlerGroup(int max, dev.gevent4j.pool.Pool pool) {
         this.max = max;
+        this.pool = pool;
     }
 
     /** Number of handlers running now. */
@@ -40,6 +43,9 @@ public final class HandlerGroup {
 
     /** Waits until fewer than the maximum handlers run, or {@link #close} is called; returns false if closed. */
     public boolean awaitRoom() {
+        if (pool != null && pool.isFull()) {
+            pool.waitAvailable(null);
+        }
         if (active.get() < max) {
             return !closed;
         }
@@ -56,7 +62,7 @@ public final class HandlerGroup {
     /** Runs {@code body} in a new greenlet on the current hub, counted until it ends. */
     public Greenlet<Void> spawn(Runnable body) {
         active.incrementAndGet();
-        Greenlet<Void> g = Gevent.spawn(() -> {
+        Runnable wrapped = () -> {
             try {
                 body.run();
             } finally {
@@ -67,7 +73,8 @@ public final class HandlerGroup {
                     LockSupport.unpark(t);
                 }
             }
-        });
+        };
+        Greenlet<Void> g = pool != null ? pool.spawn(wrapped) : Gevent.spawn(wrapped);
         if (!g.isDead()) {
             live.add(g);
         }
