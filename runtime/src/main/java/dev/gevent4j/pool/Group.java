@@ -71,18 +71,18 @@ public class Group {
 
     /** Removes {@code greenlet} from the group (it keeps running). Returns whether it was a member. */
     public boolean discard(Greenlet<?> greenlet) {
-        boolean nowEmpty;
         synchronized (lock) {
             if (!members.remove(greenlet)) {
                 return false;
             }
-            nowEmpty = members.isEmpty();
-            if (nowEmpty) {
+        }
+        greenlet.unlink(discarder);
+        onRemoved(greenlet); // a Pool frees the slot before join() can see the group empty
+        synchronized (lock) {
+            if (members.isEmpty()) {
                 empty.set();
             }
         }
-        greenlet.unlink(discarder);
-        onRemoved(greenlet);
         return true;
     }
 

@@ -90,6 +90,9 @@ abstract class BaseQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
         items.clear();
     }
 
+    /** Rejects an item the storage cannot hold; called before any state changes. */
+    void validate(E e) {}
+
     // --- core operations ---
 
     static <E> E checkItem(E e) {
@@ -107,6 +110,7 @@ abstract class BaseQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
      */
     boolean put0(E e, long nanos) {
         checkItem(e);
+        validate(e);
         boolean internal = affinity.internalWait();
         WaitNode wake = null;
         WaitNode[] wakePeekers = null;

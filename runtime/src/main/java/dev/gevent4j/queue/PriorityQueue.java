@@ -14,7 +14,8 @@ import java.util.Comparator;
  * q.get();                 // 1
  * }</pre>
  *
- * <p>Items without a natural order and without a comparator make {@code put} raise {@link ClassCastException}.
+ * <p>Items without a natural order and without a comparator make {@code put} raise {@link ClassCastException}, even when a getter
+ * is waiting.
  * Timeout, interrupt and kill behave as described on {@link Queue}.
  */
 public class PriorityQueue<E> extends Queue<E> {
@@ -40,6 +41,14 @@ public class PriorityQueue<E> extends Queue<E> {
     /** The comparator, or null for natural ordering. */
     public Comparator<? super E> comparator() {
         return heap.comparator();
+    }
+
+    @Override
+    void validate(E e) {
+        if (heap.comparator() == null && !(e instanceof Comparable)) {
+            throw new ClassCastException("PriorityQueue without a comparator needs Comparable items; "
+                    + e.getClass().getName() + " is not Comparable (pass a Comparator to the constructor)");
+        }
     }
 
     @Override
