@@ -305,12 +305,21 @@ public final class StreamServer implements AutoCloseable {
                     backoff.failed(e);
                     continue;
                 }
-                backoff.succeeded();
-                if (state != STARTED) {
+                try {
+                    backoff.succeeded();
+                    if (state != STARTED) {
+                        closeQuietly(s);
+                        break;
+                    }
+                    handlers.spawn(() -> serve(s));
+                } catch (GreenletExit | Timeout e) {
                     closeQuietly(s);
-                    break;
+                    throw e;
+                } catch (Throwable e) {
+                    // e.g. an Error from a library under fd exhaustion: this connection is lost, the server is not
+                    closeQuietly(s);
+                    backoff.failed(e);
                 }
-                handlers.spawn(() -> serve(s));
             }
         } finally {
             closeQuietly(ss);
@@ -339,11 +348,15 @@ public final class StreamServer implements AutoCloseable {
         } catch (SSLException e) {
             LOG.log(System.Logger.Level.INFO, "closing connection from {0}: TLS failed: {1}", peer, e.getMessage());
         } catch (Throwable e) {
-            if (state != STARTED && e instanceof SocketException) {
-                LOG.log(System.Logger.Level.DEBUG, "connection from {0} closed by server stop: {1}", peer, e);
-            } else {
-                LOG.log(System.Logger.Level.WARNING, "handler failed for connection from " + peer
-                        + "; connection closed", e);
+            try {
+                if (state != STARTED && e instanceof SocketException) {
+                    LOG.log(System.Logger.Level.DEBUG, "connection from {0} closed by server stop: {1}", peer, e);
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "handler failed for connection from " + peer
+                            + "; connection closed", e);
+                }
+            } catch (Throwable logFailure) {
+                // logging can fail when the process is out of fds; the connection is closed below regardless
             }
         } finally {
             closeQuietly(conn);

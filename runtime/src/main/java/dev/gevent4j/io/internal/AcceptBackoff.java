@@ -21,13 +21,25 @@ public final class AcceptBackoff {
         this.what = what;
     }
 
-    /** Records a failure, logs it if it starts a run of failures, and sleeps. */
-    public void failed(IOException e) {
+    /**
+     * Records a failure, logs it if it starts a run of failures, and sleeps. Logging itself may fail when the process
+     * is out of file descriptors (a log formatter opening a file): that never ends the caller's loop.
+     */
+    public void failed(Throwable e) {
         failures++;
         delayMs = delayMs == 0 ? MIN_MS : Math.min(MAX_MS, delayMs * 2);
         if (failures == 1) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: accept failed ({1}); pausing {2} ms, then retrying",
-                    what, e.getMessage(), delayMs);
+            try {
+                if (e instanceof IOException) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: accept failed ({1}); pausing {2} ms, then retrying",
+                            what, e.getMessage(), delayMs);
+                } else {
+                    LOG.log(System.Logger.Level.ERROR, what + ": unexpected error in the accept loop; pausing "
+                            + delayMs + " ms, then retrying", e);
+                }
+            } catch (Throwable logFailure) {
+                // nothing else to do: the pause below still happens
+            }
         }
         Gevent.sleep(delayMs);
     }
@@ -35,7 +47,11 @@ public final class AcceptBackoff {
     /** Records a success: the next failure starts a new run. */
     public void succeeded() {
         if (failures > 0) {
-            LOG.log(System.Logger.Level.INFO, "{0}: accepting again after {1} failed attempt(s)", what, failures);
+            try {
+                LOG.log(System.Logger.Level.INFO, "{0}: accepting again after {1} failed attempt(s)", what, failures);
+            } catch (Throwable logFailure) {
+                // see failed()
+            }
             failures = 0;
             delayMs = 0;
         }
