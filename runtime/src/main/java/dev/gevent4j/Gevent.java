@@ -71,6 +71,11 @@ public final class Gevent {
             public void cancelTimer(Object hub, TimerQueue.Timer timer) {
                 ((Hub) hub).cancel(timer);
             }
+
+            @Override
+            public Object hubOfCarrier(java.util.concurrent.Executor scheduler) {
+                return Hub.ofCarrier(scheduler);
+            }
         });
     }
 

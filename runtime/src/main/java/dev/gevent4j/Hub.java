@@ -68,6 +68,8 @@ public final class Hub implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger(1);
     private static final Object DEFAULT_LOCK = new Object();
     private static volatile Hub defaultHub;
+    /** On a hub's platform thread: that hub (for the agent's timer patch, which runs on the carrier). */
+    private static final ThreadLocal<Hub> OWN_THREAD = new ThreadLocal<>();
 
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
@@ -122,6 +124,8 @@ public final class Hub implements AutoCloseable {
     /** ... unless its spawner keeps running without blocking for this long. */
     static final long DEFERRED_START_MAX_NANOS = 50_000_000;
     private volatile Thread lastSpawner;
+    /** The pending backstop check, if any. Hub-confined. */
+    private TimerQueue.Timer pendingCheck;
     private final ConcurrentLinkedQueue<Thread> deferredStarts = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
@@ -356,6 +360,12 @@ public final class Hub implements AutoCloseable {
             timers.add(t);
         } else {
             post(() -> {
+                if (t instanceof DeferredStartCheck) {
+                    if (deferredStarts.isEmpty()) {
+                        return; // flushed before the check arrived
+                    }
+                    pendingCheck = t;
+                }
                 if (!(t instanceof Call c) || !c.isCancelled()) {
                     timers.add(t);
                 }
@@ -385,7 +395,8 @@ public final class Hub implements AutoCloseable {
         s.noteDeferredTo(this);
         lastSpawner = Thread.currentThread();
         if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
-            schedule(new DeferredStartCheck(System.nanoTime()));
+            DeferredStartCheck check = new DeferredStartCheck(System.nanoTime());
+            schedule(check);
         }
     }
 
@@ -404,13 +415,18 @@ public final class Hub implements AutoCloseable {
 
         @Override
         public void fire() {
+            if (pendingCheck == this) {
+                pendingCheck = null;
+            }
             Thread spawner = lastSpawner;
             if (deferredStarts.isEmpty()) {
                 return;
             }
             if (spawner != null && spawner.getState() == Thread.State.RUNNABLE
                     && System.nanoTime() - since < DEFERRED_START_MAX_NANOS) {
-                timers.add(new DeferredStartCheck(since));
+                DeferredStartCheck next = new DeferredStartCheck(since);
+                pendingCheck = next;
+                timers.add(next);
             } else {
                 flushDeferredStarts();
             }
@@ -427,6 +443,10 @@ public final class Hub implements AutoCloseable {
             return;
         }
         flushScheduled.set(false);
+        if (pendingCheck != null) {
+            timers.remove(pendingCheck); // the spawner blocked: no need to check on it any more
+            pendingCheck = null;
+        }
         Thread t;
         while ((t = deferredStarts.poll()) != null) {
             t.start();
@@ -455,6 +475,15 @@ public final class Hub implements AutoCloseable {
         }
         g.liveNext = g.livePrev = null;
         liveCount--;
+    }
+
+    /**
+     * The hub whose platform thread is the caller, if {@code scheduler} is that hub's virtual-thread scheduler; else
+     * null. For the agent: the JDK schedules a greenlet's timed-park wake-up on its carrier, the hub thread.
+     */
+    static Hub ofCarrier(Executor scheduler) {
+        Hub h = OWN_THREAD.get();
+        return h != null && h.scheduler == scheduler && h.state == OPEN ? h : null;
     }
 
     /** IO registrations count towards "the hub has work" for LoopExit. MUST be called on the hub. */
@@ -569,6 +598,8 @@ public final class Hub implements AutoCloseable {
 
     private void loopMain() {
         Waits.HUB_THREAD.set(Boolean.TRUE);
+        OWN_THREAD.set(this);
+        initJdkPollers();
         started.countDown();
         long closeDeadline = 0;
         try {
@@ -628,6 +659,21 @@ public final class Hub implements AutoCloseable {
             }
             shutdownLoop();
             terminated.countDown();
+        }
+    }
+
+    /**
+     * The JDK starts its socket poller threads (virtual threads, "SubPoller-N") when class sun.nio.ch.Poller is
+     * initialized, and a virtual thread started from a virtual thread inherits its scheduler. If a greenlet were
+     * the first to touch a socket, the pollers would be scheduled by that greenlet's hub — and every socket wait in
+     * the process would stop being woken once that hub closes. So each hub initializes the class from its own
+     * platform thread first, which gives the pollers the JDK's default scheduler.
+     */
+    private static void initJdkPollers() {
+        try {
+            Class.forName("sun.nio.ch.Poller", true, null);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.DEBUG, "could not initialize the JDK's socket pollers early", t);
         }
     }
 
