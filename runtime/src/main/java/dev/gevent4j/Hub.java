@@ -733,7 +733,8 @@ public final class Hub implements AutoCloseable {
         }
         for (Waits.OutsideWait w : outsideWaiters) {
             w.loopExit(new LoopExit("this operation would block forever: hub " + name + " has " + liveCount
-                    + " greenlet(s), all waiting on each other, and no timers or IO that could wake them"));
+                    + " greenlet(s), all waiting on each other, and no timers or IO that could wake them"
+                    + " (waiting: " + w.describe() + "; " + outsideWaiters.size() + " outside waiter(s))"));
         }
     }
 
