@@ -662,21 +662,6 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    /**
-     * The JDK starts its socket poller threads (virtual threads, "SubPoller-N") when class sun.nio.ch.Poller is
-     * initialized, and a virtual thread started from a virtual thread inherits its scheduler. If a greenlet were
-     * the first to touch a socket, the pollers would be scheduled by that greenlet's hub — and every socket wait in
-     * the process would stop being woken once that hub closes. So each hub initializes the class from its own
-     * platform thread first, which gives the pollers the JDK's default scheduler.
-     */
-    private static void initJdkPollers() {
-        try {
-            Class.forName("sun.nio.ch.Poller", true, null);
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.DEBUG, "could not initialize the JDK's socket pollers early", t);
-        }
-    }
-
     private void runReady() {
         ArrayDeque<Runnable> q = ready;
         if (q.isEmpty()) {
@@ -733,7 +718,8 @@ public final class Hub implements AutoCloseable {
         }
         for (Waits.OutsideWait w : outsideWaiters) {
             w.loopExit(new LoopExit("this operation would block forever: hub " + name + " has " + liveCount
-                    + " greenlet(s), all waiting on each other, and no timers or IO that could wake them"));
+                    + " greenlet(s), all waiting on each other, and no timers or IO that could wake them"
+                    + " (waiting: " + w.describe() + "; " + outsideWaiters.size() + " outside waiter(s))"));
         }
     }
 
