@@ -38,6 +38,8 @@ import java.util.function.Consumer;
  * is raised directly. Without the agent, a greenlet blocked in a java.util.concurrent wait or {@code Object.wait}
  * receives it as an interrupt: the JDK wait throws {@link InterruptedException}, the lock or queue stays consistent,
  * and if that ends the greenlet, its recorded outcome is the kill's exception, not the InterruptedException. A
+ * greenlet blocked in JDK socket IO is interrupted too, and the JDK closes an interrupted socket ("Closed by
+ * interrupt"); the agent raises the kill there without closing the socket. A
  * kill or Timeout never arrives while the greenlet runs CPU code without blocking. gevent4j's own waits ignore
  * {@link Thread#interrupt()} (the interrupt status is kept for the next interruptible wait).
  *
@@ -240,24 +242,17 @@ public class Greenlet<T> {
         } catch (Throwable t) {
             failure = t;
         }
-        // A kill or Timeout that arrived as an interrupt and ended the function is the real outcome.
+        // A kill or Timeout that arrived as an interrupt and ended the function is the real outcome (the JDK
+        // reports it as InterruptedException, ClosedByInterruptException, "Closed by interrupt", ...).
         Throwable pending = strand.takePending();
-        if (pending != null && failure != null && isInterruption(failure)) {
+        if (pending != null && failure != null && failure != pending) {
+            pending.addSuppressed(failure);
             failure = pending;
         }
         // Still live while finishing: finish() logs a failure and may park there (a contended or slow log handler);
         // a parked greenlet missing from the live list would let the hub declare LoopExit meanwhile.
         finish(v, failure);
         hub.removeLive(this);
-    }
-
-    private static boolean isInterruption(Throwable t) {
-        for (int i = 0; t != null && i < 8; i++, t = t.getCause()) {
-            if (t instanceof InterruptedException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Records the outcome and wakes joiners, links and a switch-waiting parent. */

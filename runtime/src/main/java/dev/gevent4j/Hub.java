@@ -68,6 +68,8 @@ public final class Hub implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger(1);
     private static final Object DEFAULT_LOCK = new Object();
     private static volatile Hub defaultHub;
+    /** On a hub's platform thread: that hub (for the agent's timer patch, which runs on the carrier). */
+    private static final ThreadLocal<Hub> OWN_THREAD = new ThreadLocal<>();
 
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
@@ -84,6 +86,7 @@ public final class Hub implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile int state = OPEN;
+    private volatile dev.gevent4j.io.ThreadPool threadPool;
 
     // --- hub-confined state (hub thread, or a greenlet mounted on it) ---
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>(256);
@@ -121,6 +124,8 @@ public final class Hub implements AutoCloseable {
     /** ... unless its spawner keeps running without blocking for this long. */
     static final long DEFERRED_START_MAX_NANOS = 50_000_000;
     private volatile Thread lastSpawner;
+    /** The pending backstop check, if any. Hub-confined. */
+    private TimerQueue.Timer pendingCheck;
     private final ConcurrentLinkedQueue<Thread> deferredStarts = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
@@ -129,6 +134,7 @@ public final class Hub implements AutoCloseable {
 
     private Hub(String name, boolean isDefault) {
         JdkAccess.check();
+        dev.gevent4j.internal.JdkPollerInit.ensure(); // before any greenlet can do socket IO: see that class
         this.name = name;
         this.batch = Config.hubBatch();
         this.closeGraceNanos = Config.closeGraceMillis() * 1_000_000L;
@@ -218,6 +224,28 @@ public final class Hub implements AutoCloseable {
     /** The hub's Netty loop, for IO registrations. Its owning thread is {@link #thread()}. */
     public ManualIoEventLoop eventLoop() {
         return loop;
+    }
+
+    /**
+     * The hub's thread pool, for CPU-bound or non-cooperative blocking work (gevent's {@code hub.threadpool}):
+     * created on first use with {@code gevent4j.threadpool.size} threads (default 10), shut down by {@link #close()}.
+     *
+     * @throws IllegalStateException if the hub is closed
+     */
+    public dev.gevent4j.io.ThreadPool threadPool() {
+        checkOpen();
+        dev.gevent4j.io.ThreadPool p = threadPool;
+        if (p == null) {
+            synchronized (this) {
+                checkOpen();
+                p = threadPool;
+                if (p == null) {
+                    p = new dev.gevent4j.io.ThreadPool(name + "-pool", Config.threadPoolSize());
+                    threadPool = p;
+                }
+            }
+        }
+        return p;
     }
 
     /** Whether {@link #close()} has started. */
@@ -332,6 +360,12 @@ public final class Hub implements AutoCloseable {
             timers.add(t);
         } else {
             post(() -> {
+                if (t instanceof DeferredStartCheck) {
+                    if (deferredStarts.isEmpty()) {
+                        return; // flushed before the check arrived
+                    }
+                    pendingCheck = t;
+                }
                 if (!(t instanceof Call c) || !c.isCancelled()) {
                     timers.add(t);
                 }
@@ -361,7 +395,8 @@ public final class Hub implements AutoCloseable {
         s.noteDeferredTo(this);
         lastSpawner = Thread.currentThread();
         if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
-            schedule(new DeferredStartCheck(System.nanoTime()));
+            DeferredStartCheck check = new DeferredStartCheck(System.nanoTime());
+            schedule(check);
         }
     }
 
@@ -380,13 +415,18 @@ public final class Hub implements AutoCloseable {
 
         @Override
         public void fire() {
+            if (pendingCheck == this) {
+                pendingCheck = null;
+            }
             Thread spawner = lastSpawner;
             if (deferredStarts.isEmpty()) {
                 return;
             }
             if (spawner != null && spawner.getState() == Thread.State.RUNNABLE
                     && System.nanoTime() - since < DEFERRED_START_MAX_NANOS) {
-                timers.add(new DeferredStartCheck(since));
+                DeferredStartCheck next = new DeferredStartCheck(since);
+                pendingCheck = next;
+                timers.add(next);
             } else {
                 flushDeferredStarts();
             }
@@ -403,6 +443,10 @@ public final class Hub implements AutoCloseable {
             return;
         }
         flushScheduled.set(false);
+        if (pendingCheck != null) {
+            timers.remove(pendingCheck); // the spawner blocked: no need to check on it any more
+            pendingCheck = null;
+        }
         Thread t;
         while ((t = deferredStarts.poll()) != null) {
             t.start();
@@ -431,6 +475,15 @@ public final class Hub implements AutoCloseable {
         }
         g.liveNext = g.livePrev = null;
         liveCount--;
+    }
+
+    /**
+     * The hub whose platform thread is the caller, if {@code scheduler} is that hub's virtual-thread scheduler; else
+     * null. For the agent: the JDK schedules a greenlet's timed-park wake-up on its carrier, the hub thread.
+     */
+    static Hub ofCarrier(Executor scheduler) {
+        Hub h = OWN_THREAD.get();
+        return h != null && h.scheduler == scheduler && h.state == OPEN ? h : null;
     }
 
     /** IO registrations count towards "the hub has work" for LoopExit. MUST be called on the hub. */
@@ -508,11 +561,45 @@ public final class Hub implements AutoCloseable {
         return new long[] {ready.size(), timers.size(), liveCount, ioRegistrations, loopIterations};
     }
 
+    /**
+     * A snapshot of the hub's counters, for tests and monitoring. Any thread: from outside the hub the counters are
+     * read by a task on the hub (waiting at most one second); a closed hub reports zeros.
+     */
+    public Stats snapshotStats() {
+        if (inHub()) {
+            long[] s = stats();
+            return new Stats((int) s[0], (int) s[1], (int) s[2], (int) s[3], s[4]);
+        }
+        if (state == CLOSED) {
+            return new Stats(0, 0, 0, 0, loopIterations);
+        }
+        java.util.concurrent.CompletableFuture<Stats> f = new java.util.concurrent.CompletableFuture<>();
+        try {
+            loop.execute(() -> f.complete(snapshotStats()));
+            return f.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            return new Stats(0, 0, 0, 0, loopIterations);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("hub " + name + " did not answer a stats request within 1 s", e);
+        }
+    }
+
+    /**
+     * Counters of a hub at one moment: runnable entries, pending timers, live greenlets (started and not ended), IO
+     * registrations, and loop iterations so far.
+     */
+    public record Stats(int ready, int timers, int liveGreenlets, int ioRegistrations, long loopIterations) {}
+
     // ------------------------------------------------------------------------------------------------------------
     // The loop
 
     private void loopMain() {
         Waits.HUB_THREAD.set(Boolean.TRUE);
+        OWN_THREAD.set(this);
+        initJdkPollers();
         started.countDown();
         long closeDeadline = 0;
         try {
@@ -632,7 +719,8 @@ public final class Hub implements AutoCloseable {
         }
         for (Waits.OutsideWait w : outsideWaiters) {
             w.loopExit(new LoopExit("this operation would block forever: hub " + name + " has " + liveCount
-                    + " greenlet(s), all waiting on each other, and no timers or IO that could wake them"));
+                    + " greenlet(s), all waiting on each other, and no timers or IO that could wake them"
+                    + " (waiting: " + w.describe() + "; " + outsideWaiters.size() + " outside waiter(s))"));
         }
     }
 
@@ -692,6 +780,13 @@ public final class Hub implements AutoCloseable {
             thread.join();
         } catch (InterruptedException e) {
             interrupted = true;
+        }
+        dev.gevent4j.io.ThreadPool pool;
+        synchronized (this) {
+            pool = threadPool;
+        }
+        if (pool != null) {
+            pool.close();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

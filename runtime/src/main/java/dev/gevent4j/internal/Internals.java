@@ -21,6 +21,8 @@ public final class Internals {
         void addTimer(Object hub, TimerQueue.Timer timer);
 
         void cancelTimer(Object hub, TimerQueue.Timer timer);
+
+        Object hubOfCarrier(java.util.concurrent.Executor scheduler);
     }
 
     /** {@link #await}'s timeout meaning "no limit". */
@@ -79,6 +81,14 @@ public final class Internals {
     /** Adds a timer to {@code hub}'s loop; its {@code fire()} runs on the hub thread. Any thread. */
     public static void addTimer(Object hub, TimerQueue.Timer timer) {
         hooks().addTimer(hub, timer);
+    }
+
+    /**
+     * On a hub's platform thread: that hub, if {@code scheduler} is its virtual-thread scheduler (the greenlet being
+     * unmounted belongs to it); else null. For the agent's timer patch.
+     */
+    public static Object hubOfCarrier(java.util.concurrent.Executor scheduler) {
+        return hooks().hubOfCarrier(scheduler);
     }
 
     /** Removes a timer from {@code hub}'s loop if still pending. Any thread. */

@@ -1,0 +1,87 @@
+package dev.gevent4j.internal.agent;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's options, gevent's {@code patch_all(socket=True, ...)} for the JVM:
+ * {@code -javaagent:gevent4j-agent.jar=threads=false,dns=true}. Each option is {@code name=true|false}; a bare
+ * {@code name} means true. An unknown name or a value other than true/false is a start-up error that lists the valid
+ * options.
+ *
+ * <pre>{@code
+ * AgentOptions o = AgentOptions.parse("threads=false");
+ * o.enabled("socket");   // true (default)
+ * }</pre>
+ *
+ * <p>Nothing here blocks: timeout, interrupt and kill do not apply.
+ */
+public final class AgentOptions {
+    /** Every option, in the order the start-up error lists them, with its default. */
+    public static final Map<String, Boolean> DEFAULTS;
+
+    static {
+        Map<String, Boolean> d = new LinkedHashMap<>();
+        d.put("socket", true);   // socket and selector readiness waits → the hub's loop
+        d.put("sleep", true);    // timed parks (sleep, parkNanos, timed j.u.c. waits) → the hub's timers
+        d.put("park", true);     // kill/Timeout raised at every park point of a greenlet
+        d.put("dns", true);      // InetAddress lookups → a thread pool while the greenlet parks
+        d.put("files", true);    // FileInputStream/FileOutputStream/RandomAccessFile on pipes and ttys → the hub
+        d.put("threads", true);  // Thread.start() of application threads → a greenlet
+        d.put("verbose", false); // print every patch at start-up
+        DEFAULTS = java.util.Collections.unmodifiableMap(d);
+    }
+
+    private final Map<String, Boolean> values;
+
+    private AgentOptions(Map<String, Boolean> values) {
+        this.values = values;
+    }
+
+    /**
+     * Parses the agent argument (null or empty: all defaults).
+     *
+     * @throws IllegalArgumentException naming the bad option or value and listing the valid ones
+     */
+    public static AgentOptions parse(String args) {
+        Map<String, Boolean> v = new LinkedHashMap<>(DEFAULTS);
+        if (args != null && !args.isBlank()) {
+            for (String part : args.split(",")) {
+                String p = part.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                int eq = p.indexOf('=');
+                String name = (eq < 0 ? p : p.substring(0, eq)).trim();
+                String value = eq < 0 ? "true" : p.substring(eq + 1).trim();
+                if (!DEFAULTS.containsKey(name)) {
+                    throw new IllegalArgumentException("gevent4j agent: unknown option '" + name + "' in '" + args
+                            + "'; valid options (each =true or =false) are: " + String.join(", ", DEFAULTS.keySet()));
+                }
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw new IllegalArgumentException("gevent4j agent: option " + name + "=" + value
+                            + " is not valid: use " + name + "=true or " + name + "=false");
+                }
+                v.put(name, Boolean.parseBoolean(value));
+            }
+        }
+        return new AgentOptions(v);
+    }
+
+    public boolean enabled(String name) {
+        Boolean b = values.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException("not an agent option: " + name);
+        }
+        return b;
+    }
+
+    public Map<String, Boolean> asMap() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
+    public static List<String> names() {
+        return List.copyOf(DEFAULTS.keySet());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.gevent4j.internal.agent.hooks;
+
+import dev.gevent4j.internal.Internals;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Timed parks of greenlets on their hub's timers: the replacement of {@code java.lang.VirtualThread.schedule}, which
+ * the JDK calls on the carrier after a virtual thread yields in {@code parkNanos} (Thread.sleep, timed
+ * LockSupport.parkNanos, timed java.util.concurrent waits, socket timeouts) or a timed {@code Object.wait}.
+ *
+ * <pre>{@code
+ * // inlined at the top of VirtualThread.schedule(task, delay, unit):
+ * Future<?> f = HubTimers.schedule(this.scheduler, task, delay, unit);
+ * if (f != null) return f;   // a hub timer; otherwise the JDK's "VirtualThread-unparker" threads
+ * }</pre>
+ *
+ * <p>Never throws: anything unexpected (a closing hub) returns null and the JDK's own timer threads take over.
+ * Timeout, interrupt and kill do not apply (nothing here waits).
+ */
+public final class HubTimers {
+    private HubTimers() {}
+
+    /** A hub timer running {@code task} after {@code delay}, or null if the virtual thread is not a greenlet. */
+    public static Future<?> schedule(Executor scheduler, Runnable task, long delay, TimeUnit unit) {
+        if (scheduler instanceof ForkJoinPool) {
+            return null;
+        }
+        try {
+            Object hub = Internals.hubOfCarrier(scheduler);
+            if (hub == null) {
+                return null;
+            }
+            long nanos = unit.toNanos(delay);
+            HubTimerFuture f = new HubTimerFuture(hub, System.nanoTime() + Math.max(0, nanos), task);
+            Internals.addTimer(hub, f);
+            return f;
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.gevent4j.internal.agent.hooks;
+
+import dev.gevent4j.Hub;
+import dev.gevent4j.internal.Internals;
+import dev.gevent4j.internal.Strand;
+import dev.gevent4j.internal.TimerQueue;
+import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One greenlet waiting for one fd to become ready for one event. It is also the wait's deadline timer.
+ *
+ * <pre>{@code
+ * PollWait w = new PollWait(hub, fd, true, Thread.currentThread(), 0);
+ * w.await();   // parks until readable, closed, or killed
+ * }</pre>
+ *
+ * <p>The registration is only ever touched on the hub thread (arm, fire, ready, cancel all run there), and the
+ * waiter resumes only after the hub has removed it, so no fd stays registered once the JDK goes on to close it.
+ * Timeout: the hub timer ends the wait normally. Interrupt: the wait ends with the interrupt status kept. Kill: the
+ * registration is removed first, then the kill is raised.
+ */
+final class PollWait extends TimerQueue.Timer implements Runnable {
+    private static final int NEW = 0;
+    private static final int ARMED = 1;
+    private static final int DONE = 2;
+
+    final Hub hub;
+    final int fd;
+    final boolean read;
+    private final Thread waiter;
+    private final boolean timed;
+
+    // hub-confined
+    private int phase = NEW;
+    FdWatch watch;
+
+    private volatile boolean done;
+    private volatile IOException failure;
+
+    PollWait(Hub hub, int fd, boolean read, Thread waiter, long nanos) {
+        super(nanos > 0 ? System.nanoTime() + nanos : Long.MAX_VALUE);
+        this.hub = hub;
+        this.fd = fd;
+        this.read = read;
+        this.waiter = waiter;
+        this.timed = nanos > 0;
+    }
+
+    /** Waits on the calling greenlet (the waiter). */
+    void await() throws IOException {
+        Strand s = Internals.currentStrand();
+        if (!post(this)) {
+            return; // hub closing: a spurious wake-up; the JDK re-checks
+        }
+        boolean cancelRequested = false;
+        boolean interrupted = false;
+        s.enterWait(Strand.IN_WAIT_EXTERNAL);
+        try {
+            while (!done) {
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+                if (!cancelRequested && (interrupted || s.pending() != null)) {
+                    cancelRequested = true;
+                    if (!post(this::cancel)) {
+                        break;
+                    }
+                }
+                LockSupport.park(this);
+            }
+        } finally {
+            s.exitWait();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        s.throwPending(); // clears the interrupt if the kill arrived as one
+        IOException f = failure;
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    private boolean post(Runnable r) {
+        try {
+            hub.callSoon(r);
+            return true;
+        } catch (IllegalStateException closed) {
+            done = true;
+            return false;
+        }
+    }
+
+    /** Hub thread: register the fd. */
+    @Override
+    public void run() {
+        if (phase != NEW) {
+            return;
+        }
+        phase = ARMED;
+        try {
+            HubIo.of(hub).add(this);
+        } catch (IOException e) {
+            failure = e;
+            finish();
+            return;
+        } catch (Throwable e) {
+            failure = new IOException("gevent4j: cannot register fd " + fd + " with hub " + hub.getName(), e);
+            finish();
+            return;
+        }
+        if (timed) {
+            Internals.addTimer(hub, this);
+        }
+    }
+
+    /** Hub thread: the deadline passed. */
+    @Override
+    public void fire() {
+        finish();
+    }
+
+    /** Hub thread: the fd is ready (called by its FdWatch, which has already dropped this wait). */
+    void ready() {
+        watch = null;
+        finish();
+    }
+
+    /** Hub thread: the waiter was killed or interrupted. */
+    void cancel() {
+        finish();
+    }
+
+    /** Any thread: the socket is being closed. */
+    void stop() {
+        if (!post(this::cancel)) {
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    private void finish() {
+        if (phase == DONE) {
+            return;
+        }
+        if (phase == ARMED) {
+            if (watch != null) {
+                watch.remove(this);
+                watch = null;
+            }
+            if (timed && isQueued()) {
+                Internals.cancelTimer(hub, this);
+            }
+        }
+        phase = DONE;
+        done = true;
+        LockSupport.unpark(waiter);
+    }
+}

@@ -1,0 +1,289 @@
+package dev.gevent4j.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.GreenletExit;
+import dev.gevent4j.Hub;
+import dev.gevent4j.Timeout;
+import dev.gevent4j.internal.agent.hooks.SocketWaits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+
+/** Under the agent, greenlets' socket waits park on their hub's epoll loop; the hub runs others meanwhile. */
+@org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SAME_THREAD)
+class SocketTest {
+    private Hub hub;
+    private ServerSocket server;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        hub = Hub.create();
+        server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        server.close();
+        hub.close();
+        assertEquals(0, SocketWaits.waiting(), "a greenlet socket wait was left behind");
+    }
+
+    private Socket connect() throws IOException {
+        return new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+    }
+
+    @Test
+    void echoBetweenGreenletsWhileAnotherGreenletKeepsRunning() {
+        AtomicInteger ticks = new AtomicInteger();
+        Greenlet<String> srv = hub.spawn(() -> {
+            try (Socket s = server.accept()) {
+                byte[] b = s.getInputStream().readNBytes(5);
+                s.getOutputStream().write(b);
+                return new String(b);
+            }
+        });
+        Greenlet<String> cli = hub.spawn(() -> {
+            try (Socket s = connect()) {
+                Thread.sleep(50); // the server greenlet is parked in read meanwhile
+                s.getOutputStream().write("hello".getBytes());
+                return new String(s.getInputStream().readNBytes(5));
+            }
+        });
+        Greenlet<Void> ticker = hub.spawn(() -> {
+            while (!cli.isDead()) {
+                ticks.incrementAndGet();
+                Thread.sleep(5);
+            }
+            return null;
+        });
+        assertEquals("hello", srv.get());
+        assertEquals("hello", cli.get());
+        ticker.join();
+        assertTrue(ticks.get() >= 3, "ticker ran " + ticks.get() + " times while the others waited on sockets");
+    }
+
+    @Test
+    void manyConnectionsOnOneHub() {
+        int n = 200;
+        List<Greenlet<?>> all = new ArrayList<>();
+        all.add(hub.spawn(() -> {
+            for (int i = 0; i < n; i++) {
+                Socket s = server.accept();
+                hub.spawn(() -> {
+                    try (s) {
+                        InputStream in = s.getInputStream();
+                        byte[] buf = new byte[64];
+                        int k;
+                        while ((k = in.read(buf)) > 0) {
+                            s.getOutputStream().write(buf, 0, k);
+                        }
+                    }
+                    return null;
+                });
+            }
+            return null;
+        }));
+        List<Greenlet<String>> clients = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String msg = "message-" + i;
+            clients.add(hub.spawn(() -> {
+                try (Socket s = connect()) {
+                    s.getOutputStream().write(msg.getBytes());
+                    return new String(s.getInputStream().readNBytes(msg.length()));
+                }
+            }));
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals("message-" + i, clients.get(i).get());
+        }
+        all.get(0).get();
+    }
+
+    @Test
+    void soTimeoutRaisesSocketTimeoutExceptionAfterTheTimeout() {
+        Greenlet<Long> g = hub.spawn(() -> {
+            try (Socket c = connect(); Socket s = server.accept()) {
+                s.setSoTimeout(50);
+                long t0 = System.nanoTime();
+                assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read());
+                long took = System.nanoTime() - t0;
+                c.getOutputStream().write(7); // the socket still works after the timeout
+                assertEquals(7, s.getInputStream().read());
+                return took;
+            }
+        });
+        assertTrue(g.get() >= 50_000_000L, "timed out after " + g.get() + " ns");
+    }
+
+    @Test
+    void closeFromAnotherGreenletWakesTheReaderWithSocketException() {
+        Greenlet<Socket> accepted = hub.spawn(() -> server.accept());
+        Greenlet<Socket> client = hub.spawn(this::connect);
+        Socket s = accepted.get();
+        Greenlet<Class<?>> reader = hub.spawn(() -> {
+            try {
+                s.getInputStream().read();
+                return null;
+            } catch (IOException e) {
+                return e.getClass();
+            }
+        });
+        hub.spawn(() -> {
+            Thread.sleep(30);
+            s.close();
+            return null;
+        });
+        assertEquals(SocketException.class, reader.get());
+        hub.spawn(() -> {
+            client.get().close();
+            return null;
+        }).get();
+    }
+
+    @Test
+    void closeFromAPlatformThreadWakesTheReader() throws Exception {
+        Greenlet<Socket> accepted = hub.spawn(() -> server.accept());
+        Socket c = connect();
+        Socket s = accepted.get();
+        Greenlet<Class<?>> reader = hub.spawn(() -> {
+            try {
+                s.getInputStream().read();
+                return null;
+            } catch (IOException e) {
+                return e.getClass();
+            }
+        });
+        while (SocketWaits.waiting() == 0) {
+            Thread.sleep(1);
+        }
+        s.close();
+        assertEquals(SocketException.class, reader.get(Duration.ofSeconds(10)));
+        c.close();
+    }
+
+    @Test
+    void killDuringReadLeavesTheSocketOpenAndUsable() throws Exception {
+        Greenlet<Socket> accepted = hub.spawn(() -> server.accept());
+        Socket c = connect();
+        Socket s = accepted.get();
+        Greenlet<Integer> reader = hub.spawn(() -> s.getInputStream().read());
+        while (SocketWaits.waiting() == 0) {
+            Thread.sleep(1);
+        }
+        reader.kill();
+        assertTrue(((Object) reader.value()) instanceof GreenletExit, String.valueOf(reader.exception()));
+        assertTrue(!s.isClosed(), "kill must not close the socket");
+        c.getOutputStream().write(42);
+        assertEquals(42, hub.spawn(() -> s.getInputStream().read()).get());
+        c.close();
+        s.close();
+    }
+
+    @Test
+    void geventTimeoutDuringReadRaisesTimeoutAndTheSocketStaysUsable() throws Exception {
+        Greenlet<Socket> accepted = hub.spawn(() -> server.accept());
+        Socket c = connect();
+        Socket s = accepted.get();
+        Greenlet<String> g = hub.spawn(() -> {
+            try (Timeout t = Timeout.start(Duration.ofMillis(30))) {
+                s.getInputStream().read();
+                return "read";
+            } catch (Timeout e) {
+                c.getOutputStream().write(9);
+                return "timeout, then " + s.getInputStream().read();
+            }
+        });
+        assertEquals("timeout, then 9", g.get());
+        c.close();
+        s.close();
+    }
+
+    @Test
+    void nioBlockingChannelsAndSelectorWakeup() throws Exception {
+        try (ServerSocketChannel ssc = ServerSocketChannel.open()) {
+            ssc.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Greenlet<String> srv = hub.spawn(() -> {
+                try (SocketChannel ch = ssc.accept()) {
+                    ByteBuffer b = ByteBuffer.allocate(3);
+                    while (b.hasRemaining()) {
+                        ch.read(b);
+                    }
+                    b.flip();
+                    ch.write(b);
+                    return "served";
+                }
+            });
+            Greenlet<String> cli = hub.spawn(() -> {
+                try (SocketChannel ch = SocketChannel.open(ssc.getLocalAddress())) {
+                    ch.write(ByteBuffer.wrap("abc".getBytes()));
+                    ByteBuffer b = ByteBuffer.allocate(3);
+                    while (b.hasRemaining()) {
+                        ch.read(b);
+                    }
+                    return new String(b.array());
+                }
+            });
+            assertEquals("abc", cli.get());
+            assertEquals("served", srv.get());
+        }
+        try (Selector sel = Selector.open()) {
+            assertEquals(0, hub.spawn(() -> sel.select(20)).get());
+            Greenlet<Integer> selecting = hub.spawn(() -> sel.select()); // only wakeup() can end it
+            hub.spawn(() -> {
+                Thread.sleep(20);
+                sel.wakeup();
+                return null;
+            });
+            assertEquals(0, selecting.get(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void selectorReportsReadyChannel() throws Exception {
+        try (ServerSocketChannel ssc = ServerSocketChannel.open(); Selector sel = Selector.open()) {
+            ssc.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ssc.configureBlocking(false);
+            ssc.register(sel, SelectionKey.OP_ACCEPT);
+            Greenlet<Integer> g = hub.spawn(() -> sel.select());
+            Greenlet<SocketChannel> connector = hub.spawn(() -> {
+                Thread.sleep(20);
+                return SocketChannel.open(ssc.getLocalAddress());
+            });
+            assertEquals(1, g.get(Duration.ofSeconds(10)));
+            connector.get().close();
+        }
+    }
+
+    @Test
+    void platformThreadSocketsKeepTheJdkBehaviour() throws Exception {
+        try (Socket c = connect(); Socket s = server.accept()) {
+            s.setSoTimeout(20);
+            assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read());
+            c.getOutputStream().write(1);
+            assertEquals(1, s.getInputStream().read());
+        }
+    }
+}
