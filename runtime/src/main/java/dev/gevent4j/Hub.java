@@ -599,7 +599,6 @@ public final class Hub implements AutoCloseable {
     private void loopMain() {
         Waits.HUB_THREAD.set(Boolean.TRUE);
         OWN_THREAD.set(this);
-        initJdkPollers();
         started.countDown();
         long closeDeadline = 0;
         try {
