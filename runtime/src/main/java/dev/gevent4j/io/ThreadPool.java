@@ -25,8 +25,8 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Each hub has one pool ({@code Hub.threadPool()}), created on first use and shut down when the hub closes:
- * functions still queued are dropped (their results fail with {@link java.util.concurrent.CancellationException})
- * and running ones are interrupted. Threads are created on demand up to the size, are daemons named
+ * every result not yet filled fails with {@link java.util.concurrent.CancellationException}, queued functions are
+ * dropped and running ones interrupted. Threads are created on demand up to the size, are daemons named
  * {@code <hub>-pool-N}, and end after 10 seconds idle.
  *
  * <p>Timeout, interrupt and kill: see {@link ThreadResult}; a greenlet killed while it waits stops waiting, its
@@ -143,17 +143,20 @@ public final class ThreadPool implements AutoCloseable {
     }
 
     /**
-     * Shuts the pool down: queued functions are dropped and their results cancelled, running ones are interrupted;
+     * Shuts the pool down: the results of queued and running functions are cancelled, queued functions are dropped
+     * and running ones interrupted;
      * waits up to 2 seconds for the threads to end. Idempotent. Called by {@code Hub.close()}.
      */
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.shutdown(); // no new submissions from here on
+        // results first, so that a function ending with the interrupt below cannot replace the cancellation
         for (ThreadResult<?> r : unfinished) {
             r.complete(null, new java.util.concurrent.CancellationException(
                     "the thread pool was shut down (its hub closed) before the function ended"));
         }
         unfinished.clear();
+        executor.shutdownNow();
         boolean interrupted = false;
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
