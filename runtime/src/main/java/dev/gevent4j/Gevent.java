@@ -307,7 +307,9 @@ public final class Gevent {
 
     /**
      * Runs {@code fn} in the calling greenlet (or thread) with a {@link Timeout}; if it does not finish in time the
-     * Timeout is raised. An {@link InterruptedException} caused by the timeout is reported as the Timeout.
+     * Timeout is raised. An exception {@code fn} throws after the deadline passed (such as the
+     * {@link InterruptedException} or "Closed by interrupt" with which the JDK reports the interrupt that carried the
+     * Timeout into a JDK wait) is reported as the Timeout, with that exception suppressed in it.
      */
     public static <T> T withTimeout(Duration timeout, Callable<T> fn) throws Exception {
         return withTimeout(timeout, fn, false, null);
@@ -332,7 +334,9 @@ public final class Gevent {
                 return timeoutValue;
             }
             throw e;
-        } catch (InterruptedException e) {
+        } catch (Exception e) {
+            // Without the agent a Timeout reaches a JDK wait as an interrupt, which the JDK reports as
+            // InterruptedException, ClosedByInterruptException, SocketException("Closed by interrupt"), ...
             if (!t.hasFired()) {
                 throw e;
             }
