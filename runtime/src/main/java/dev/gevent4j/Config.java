@@ -17,6 +17,11 @@ package dev.gevent4j;
  *   <tr><td>{@code gevent4j.hub.closeGraceMillis}</td><td>{@code GEVENT4J_HUB_CLOSE_GRACE_MILLIS}</td>
  *       <td>{@code 2000}</td><td>How long {@link Hub#close()} waits for killed greenlets to unwind before it
  *       abandons the ones still running. 0 to 3,600,000.</td></tr>
+ *   <tr><td>{@code gevent4j.threadpool.size}</td><td>{@code GEVENT4J_THREADPOOL_SIZE}</td><td>{@code 10}</td>
+ *       <td>The number of threads of each hub's {@link Hub#threadPool() thread pool}. 1 to 10,000.</td></tr>
+ *   <tr><td>{@code gevent4j.subprocess.maxOutputBytes}</td><td>{@code GEVENT4J_SUBPROCESS_MAX_OUTPUT_BYTES}</td>
+ *       <td>{@code 67108864}</td><td>How many bytes {@code dev.gevent4j.io.Subprocess.run} collects from each of a
+ *       child's stdout and stderr; more is an error (the child is killed). 1 to 2,147,483,647.</td></tr>
  *   <tr><td>{@code gevent4j.monitor}</td><td>{@code GEVENT4J_MONITOR}</td><td>{@code true}</td>
  *       <td>Run the monitor thread that reports stalled hubs (see {@code docs/operations.md}). true or false.</td></tr>
  *   <tr><td>{@code gevent4j.monitor.thresholdMillis}</td><td>{@code GEVENT4J_MONITOR_THRESHOLD_MILLIS}</td>
@@ -41,7 +46,19 @@ public final class Config {
     public static final String MONITOR_PINNED = "gevent4j.monitor.pinned";
     public static final String JMX = "gevent4j.jmx";
 
+    public static final String THREADPOOL_SIZE = "gevent4j.threadpool.size";
+    public static final String SUBPROCESS_MAX_OUTPUT_BYTES = "gevent4j.subprocess.maxOutputBytes";
+
     private Config() {}
+
+    static int threadPoolSize() {
+        return intValue(THREADPOOL_SIZE, 10, 1, 10_000);
+    }
+
+    /** {@value #SUBPROCESS_MAX_OUTPUT_BYTES}: read on each call. */
+    public static int subprocessMaxOutputBytes() {
+        return intValue(SUBPROCESS_MAX_OUTPUT_BYTES, 64 << 20, 1, Integer.MAX_VALUE);
+    }
 
     static String loop() {
         String v = raw(LOOP, "auto");

@@ -6,6 +6,7 @@ import dev.gevent4j.internal.TimerQueue;
 import dev.gevent4j.internal.Throwables;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -143,13 +144,23 @@ public final class Gevent {
             }
         }
         Waits.await(st::isDone, nanos, internal, loopExitHub, JOIN_ALL);
-        List<Greenlet<?>> done = new ArrayList<>();
-        for (Greenlet<?> g : unique) {
-            if (g.isDead()) {
-                done.add(g);
+        List<Greenlet<?>> done;
+        if (st.allDone()) {
+            // Every greenlet recorded itself as it ended: already in completion order unless some had ended before
+            // the call or ended on other hubs concurrently; one linear check instead of always sorting.
+            done = new ArrayList<>(Arrays.asList(st.order));
+            if (!inFinishOrder(done)) {
+                done.sort(Comparator.comparingLong(Greenlet::finishSeq));
             }
+        } else {
+            done = new ArrayList<>();
+            for (Greenlet<?> g : unique) {
+                if (g.isDead()) {
+                    done.add(g);
+                }
+            }
+            done.sort(Comparator.comparingLong(Greenlet::finishSeq));
         }
-        done.sort(Comparator.comparingLong(Greenlet::finishSeq));
         if (raiseError) {
             for (Greenlet<?> g : done) {
                 if (!g.isSuccessful()) {
@@ -296,7 +307,9 @@ public final class Gevent {
 
     /**
      * Runs {@code fn} in the calling greenlet (or thread) with a {@link Timeout}; if it does not finish in time the
-     * Timeout is raised. An {@link InterruptedException} caused by the timeout is reported as the Timeout.
+     * Timeout is raised. An exception {@code fn} throws after the deadline passed (such as the
+     * {@link InterruptedException} or "Closed by interrupt" with which the JDK reports the interrupt that carried the
+     * Timeout into a JDK wait) is reported as the Timeout, with that exception suppressed in it.
      */
     public static <T> T withTimeout(Duration timeout, Callable<T> fn) throws Exception {
         return withTimeout(timeout, fn, false, null);
@@ -321,7 +334,9 @@ public final class Gevent {
                 return timeoutValue;
             }
             throw e;
-        } catch (InterruptedException e) {
+        } catch (Exception e) {
+            // Without the agent a Timeout reaches a JDK wait as an interrupt, which the JDK reports as
+            // InterruptedException, ClosedByInterruptException, SocketException("Closed by interrupt"), ...
             if (!t.hasFired()) {
                 throw e;
             }
@@ -365,20 +380,44 @@ public final class Gevent {
         }
     }
 
-    /** Shared counter of a joinAll: the waiting thread wakes when all are done, or at a failure with raiseError. */
+    private static boolean inFinishOrder(List<Greenlet<?>> gs) {
+        long last = 0;
+        for (Greenlet<?> g : gs) {
+            long seq = g.finishSeq();
+            if (seq < last) {
+                return false;
+            }
+            last = seq;
+        }
+        return true;
+    }
+
+    /**
+     * Shared counter of a joinAll: the waiting thread wakes when all are done, or at a failure with raiseError. Each
+     * greenlet also records itself in {@code order} as it ends (its slot is written before the counter drops, so a
+     * waiter that sees zero sees every slot).
+     */
     private static final class JoinAllState {
         private final Thread waiter;
         private final AtomicInteger remaining;
+        private final AtomicInteger recorded = new AtomicInteger();
+        private final Greenlet<?>[] order;
         private final boolean raiseError;
         private volatile boolean failed;
 
         JoinAllState(Thread waiter, int count, boolean raiseError) {
             this.waiter = waiter;
             this.remaining = new AtomicInteger(count);
+            this.order = new Greenlet<?>[count];
             this.raiseError = raiseError;
         }
 
+        boolean allDone() {
+            return remaining.get() == 0;
+        }
+
         void onDone(Greenlet<?> g) {
+            order[recorded.getAndIncrement()] = g;
             boolean wake = remaining.decrementAndGet() == 0;
             if (raiseError && !g.isSuccessful()) {
                 failed = true;

@@ -86,6 +86,7 @@ public final class Hub implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile int state = OPEN;
+    private volatile dev.gevent4j.io.ThreadPool threadPool;
 
     // --- hub-confined state (hub thread, or a greenlet mounted on it) ---
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>(256);
@@ -133,6 +134,7 @@ public final class Hub implements AutoCloseable {
 
     private Hub(String name, boolean isDefault) {
         JdkAccess.check();
+        dev.gevent4j.internal.JdkPollerInit.ensure(); // before any greenlet can do socket IO: see that class
         this.name = name;
         this.batch = Config.hubBatch();
         this.closeGraceNanos = Config.closeGraceMillis() * 1_000_000L;
@@ -222,6 +224,28 @@ public final class Hub implements AutoCloseable {
     /** The hub's Netty loop, for IO registrations. Its owning thread is {@link #thread()}. */
     public ManualIoEventLoop eventLoop() {
         return loop;
+    }
+
+    /**
+     * The hub's thread pool, for CPU-bound or non-cooperative blocking work (gevent's {@code hub.threadpool}):
+     * created on first use with {@code gevent4j.threadpool.size} threads (default 10), shut down by {@link #close()}.
+     *
+     * @throws IllegalStateException if the hub is closed
+     */
+    public dev.gevent4j.io.ThreadPool threadPool() {
+        checkOpen();
+        dev.gevent4j.io.ThreadPool p = threadPool;
+        if (p == null) {
+            synchronized (this) {
+                checkOpen();
+                p = threadPool;
+                if (p == null) {
+                    p = new dev.gevent4j.io.ThreadPool(name + "-pool", Config.threadPoolSize());
+                    threadPool = p;
+                }
+            }
+        }
+        return p;
     }
 
     /** Whether {@link #close()} has started. */
@@ -537,13 +561,44 @@ public final class Hub implements AutoCloseable {
         return new long[] {ready.size(), timers.size(), liveCount, ioRegistrations, loopIterations};
     }
 
+    /**
+     * A snapshot of the hub's counters, for tests and monitoring. Any thread: from outside the hub the counters are
+     * read by a task on the hub (waiting at most one second); a closed hub reports zeros.
+     */
+    public Stats snapshotStats() {
+        if (inHub()) {
+            long[] s = stats();
+            return new Stats((int) s[0], (int) s[1], (int) s[2], (int) s[3], s[4]);
+        }
+        if (state == CLOSED) {
+            return new Stats(0, 0, 0, 0, loopIterations);
+        }
+        java.util.concurrent.CompletableFuture<Stats> f = new java.util.concurrent.CompletableFuture<>();
+        try {
+            loop.execute(() -> f.complete(snapshotStats()));
+            return f.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            return new Stats(0, 0, 0, 0, loopIterations);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("hub " + name + " did not answer a stats request within 1 s", e);
+        }
+    }
+
+    /**
+     * Counters of a hub at one moment: runnable entries, pending timers, live greenlets (started and not ended), IO
+     * registrations, and loop iterations so far.
+     */
+    public record Stats(int ready, int timers, int liveGreenlets, int ioRegistrations, long loopIterations) {}
+
     // ------------------------------------------------------------------------------------------------------------
     // The loop
 
     private void loopMain() {
         Waits.HUB_THREAD.set(Boolean.TRUE);
         OWN_THREAD.set(this);
-        initJdkPollers();
         started.countDown();
         long closeDeadline = 0;
         try {
@@ -576,12 +631,16 @@ public final class Hub implements AutoCloseable {
                 }
                 long next = timers.nextDeadline();
                 if (next == Long.MAX_VALUE && ioRegistrations == 0 && !outsideWaiters.isEmpty()) {
-                    // A waiter registers after it posts its wake-ups: drain them before judging.
+                    // A waiter registers after it posts its wake-ups: take the registered waiters first, then drain
+                    // their wake-ups, then judge only those. A waiter that registers meanwhile (say, right after it
+                    // spawned from outside) is judged on a later pass, once its own wake-ups have been drained.
+                    Waits.OutsideWait[] judged = outsideWaiters.toArray(new Waits.OutsideWait[0]);
                     loop.runNow();
-                    if (!ready.isEmpty() || !timers.isEmpty()) {
+                    // runNow may also have consumed close()'s wake-up: re-read the state before blocking.
+                    if (!ready.isEmpty() || !timers.isEmpty() || state != OPEN) {
                         continue;
                     }
-                    checkLoopExit();
+                    checkLoopExit(judged);
                 }
                 long wait = next == Long.MAX_VALUE ? 0 : Math.max(1, next - System.nanoTime());
                 if (closeDeadline != 0) {
@@ -603,21 +662,6 @@ public final class Hub implements AutoCloseable {
             }
             shutdownLoop();
             terminated.countDown();
-        }
-    }
-
-    /**
-     * The JDK starts its socket poller threads (virtual threads, "SubPoller-N") when class sun.nio.ch.Poller is
-     * initialized, and a virtual thread started from a virtual thread inherits its scheduler. If a greenlet were
-     * the first to touch a socket, the pollers would be scheduled by that greenlet's hub — and every socket wait in
-     * the process would stop being woken once that hub closes. So each hub initializes the class from its own
-     * platform thread first, which gives the pollers the JDK's default scheduler.
-     */
-    private static void initJdkPollers() {
-        try {
-            Class.forName("sun.nio.ch.Poller", true, null);
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.DEBUG, "could not initialize the JDK's socket pollers early", t);
         }
     }
 
@@ -666,7 +710,7 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    private void checkLoopExit() {
+    private void checkLoopExit(Waits.OutsideWait[] judged) {
         if (!deferredStarts.isEmpty()) {
             return;
         }
@@ -675,9 +719,10 @@ public final class Hub implements AutoCloseable {
                 return;
             }
         }
-        for (Waits.OutsideWait w : outsideWaiters) {
+        for (Waits.OutsideWait w : judged) {
             w.loopExit(new LoopExit("this operation would block forever: hub " + name + " has " + liveCount
-                    + " greenlet(s), all waiting on each other, and no timers or IO that could wake them"));
+                    + " greenlet(s), all waiting on each other, and no timers or IO that could wake them"
+                    + " (waiting: " + w.describe() + "; " + outsideWaiters.size() + " outside waiter(s))"));
         }
     }
 
@@ -737,6 +782,13 @@ public final class Hub implements AutoCloseable {
             thread.join();
         } catch (InterruptedException e) {
             interrupted = true;
+        }
+        dev.gevent4j.io.ThreadPool pool;
+        synchronized (this) {
+            pool = threadPool;
+        }
+        if (pool != null) {
+            pool.close();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

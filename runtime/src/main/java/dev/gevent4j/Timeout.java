@@ -113,8 +113,8 @@ public class Timeout extends Error implements AutoCloseable {
         Fire f = timer;
         if (f != null) {
             timer = null;
-            if (!fired) {
-                f.cancelled = true;
+            f.cancelRequested = true;
+            if (f.state.compareAndSet(Fire.PENDING, Fire.CANCELLED)) {
                 hub.cancel(f);
             }
         }
@@ -130,8 +130,16 @@ public class Timeout extends Error implements AutoCloseable {
         cancel();
     }
 
+    /*
+     * fire() and cancel() may race (the timer runs on the hub, cancel on the greenlet or any thread): the state CAS
+     * decides which wins, and a fire that won but delivers after cancel() returned withdraws its own delivery.
+     */
     private final class Fire extends TimerQueue.Timer {
-        volatile boolean cancelled;
+        static final int PENDING = 0;
+        static final int FIRED = 1;
+        static final int CANCELLED = 2;
+        final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean cancelRequested;
 
         Fire(long deadline) {
             super(deadline);
@@ -139,9 +147,12 @@ public class Timeout extends Error implements AutoCloseable {
 
         @Override
         public void fire() {
-            if (!cancelled) {
+            if (state.compareAndSet(PENDING, FIRED)) {
                 fired = true;
                 strand.deliver(Timeout.this);
+                if (cancelRequested) {
+                    strand.clearPending(Timeout.this);
+                }
             }
         }
     }

@@ -130,7 +130,7 @@ final class Waits {
         s.enterWait(Strand.IN_WAIT_EXTERNAL);
         try {
             if (loopExitHub != null && timeoutNanos == FOREVER) {
-                ow = new OutsideWait(Thread.currentThread());
+                ow = new OutsideWait(Thread.currentThread(), blocker);
                 loopExitHub.addOutsideWaiter(ow);
             }
             while (true) {
@@ -139,7 +139,7 @@ final class Waits {
                 }
                 s.throwPending();
                 if (ow != null && ow.loopExit != null) {
-                    throw ow.loopExit;
+                    throw dev.gevent4j.internal.Throwables.fillAndCast(ow.loopExit);
                 }
                 if (timeoutNanos == FOREVER) {
                     LockSupport.park(blocker);
@@ -171,10 +171,16 @@ final class Waits {
      */
     static final class OutsideWait {
         private final Thread thread;
+        private final Object blocker;
         volatile LoopExit loopExit;
 
-        OutsideWait(Thread thread) {
+        OutsideWait(Thread thread, Object blocker) {
             this.thread = thread;
+            this.blocker = blocker;
+        }
+
+        String describe() {
+            return "thread " + thread.getName() + " on " + Dumps.describe(blocker);
         }
 
         void loopExit(LoopExit e) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** gevent.lock.RLock. */
 @Timeout(30)
+@SuppressWarnings("try") // try-with-resources holds a lock whose variable the body does not use
 class RLockTest {
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** gevent.lock.Semaphore and BoundedSemaphore. */
 @Timeout(30)
+@SuppressWarnings("try") // try-with-resources holds a lock whose variable the body does not use
 class SemaphoreTest {
 
     @Test

@@ -1,0 +1,23 @@
+package dev.gevent4j.bench;
+
+/**
+ * The names of the contenders as RESULTS.md shows them. gevent4j comes first: every ratio is "contender /
+ * gevent4j".
+ *
+ * <pre>{@code
+ * Result.of(1, "spawn + join", "ns/task", true, Contenders.VT, 950, "");
+ * }</pre>
+ *
+ * <p>Constants only: no timeout, interrupt or kill applies.
+ */
+public final class Contenders {
+    private Contenders() {}
+
+    public static final String GEVENT4J = "gevent4j";
+    public static final String AGENT = "gevent4j + agent";
+    public static final String VT = "VT (default scheduler)";
+    public static final String VT1 = "VT (1 carrier)";
+    public static final String THREADS = "platform threads";
+    public static final String NETTY = "Netty epoll (1 loop)";
+    public static final String PYTHON = "Python gevent";
+}

@@ -1,0 +1,298 @@
+package dev.gevent4j.bench;
+
+import static dev.gevent4j.bench.Contenders.AGENT;
+import static dev.gevent4j.bench.Contenders.GEVENT4J;
+import static dev.gevent4j.bench.Contenders.NETTY;
+import static dev.gevent4j.bench.Contenders.PYTHON;
+import static dev.gevent4j.bench.Contenders.THREADS;
+import static dev.gevent4j.bench.Contenders.VT;
+import static dev.gevent4j.bench.Contenders.VT1;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The macro workloads (5-8): each contender runs in its own process, started and measured by the harness; the load
+ * generator (the echo client, wrk) is another process.
+ *
+ * <pre>{@code
+ * Macro.echo(harness);   // adds msgs/s, p50, p99 and msgs per server-CPU-second for every contender
+ * }</pre>
+ *
+ * <p>Timeout: every child process has a time limit (servers exit by themselves after their run time, waits for
+ * their output are bounded) and is destroyed after use. A contender that fails is recorded as failed and the
+ * next one runs. Interrupt: the harness's waits end with InterruptedException.
+ */
+final class Macro {
+    private Macro() {}
+
+    private static final String SERVERS = "dev.gevent4j.bench.macro.Servers";
+    private static final String PY = "benchmarks/python/gevent_bench.py";
+
+    // --- 5: sleep fan-out ---------------------------------------------------------------------------------------
+
+    static void sleepFanOut(Harness h) {
+        boolean smoke = h.smoke();
+        int n = smoke ? 10_000 : 100_000;
+        int threadsN = smoke ? 2_000 : 10_000;
+        String sleep = smoke ? "0.3" : "1.0";
+        String heapSleep = smoke ? "1.0" : "5.0";
+        String wall = "wall time";
+        String heap = "heap per parked task";
+        for (String c : List.of(GEVENT4J, VT, THREADS, PYTHON)) {
+            List<String> cmd;
+            String note = n == 100_000 ? "" : String.format("%,d tasks x %s s", n, sleep);
+            switch (c) {
+                case GEVENT4J -> cmd = Env.javaCommand(List.of(), "dev.gevent4j.bench.macro.SleepFanOut",
+                        "gevent4j", "" + n, sleep, heapSleep);
+                case VT -> cmd = Env.javaCommand(List.of(), "dev.gevent4j.bench.macro.SleepFanOut", "vt", "" + n,
+                        sleep, heapSleep);
+                case THREADS -> {
+                    cmd = Env.javaCommand(List.of(), "dev.gevent4j.bench.macro.SleepFanOut", "threads",
+                            "" + threadsN, sleep, heapSleep);
+                    note = String.format("%,d threads (100,000 OS threads exceed this machine's limits); heap only, "
+                            + "their stacks are native memory", threadsN);
+                }
+                default -> {
+                    if (h.python() == null) {
+                        h.add(Result.skipped(5, wall, "s", true, c, Env.NO_PYTHON));
+                        continue;
+                    }
+                    cmd = List.of(h.python(), PY, "fanout", "" + n, sleep);
+                    note = (note.isEmpty() ? "" : note + "; ") + "RSS growth, not heap";
+                }
+            }
+            try (Proc p = Proc.start("fanout-" + slug(c), cmd)) {
+                Map<String, Double> r = results(p, 2, Duration.ofMinutes(2));
+                h.add(Result.of(5, wall, "s", true, c, r.get("wall_s"), note));
+                h.add(Result.of(5, heap, "B", true, c, r.get("bytes_per_task"), note));
+            } catch (Exception e) {
+                h.fail(5, c, e);
+            }
+        }
+    }
+
+    /** Reads {@code count} "RESULT name value" lines. */
+    private static Map<String, Double> results(Proc p, int count, Duration timeout) throws InterruptedException {
+        Map<String, Double> m = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            String[] kv = p.awaitLine("RESULT ", timeout).trim().split(" ");
+            m.put(kv[0], Double.parseDouble(kv[1]));
+        }
+        return m;
+    }
+
+    static String slug(String contender) {
+        return contender.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase();
+    }
+
+    // --- servers of workloads 6 and 7 ------------------------------------------------------------------------------
+
+    /** The command that starts contender {@code c}'s server, or null (with a skip recorded) if it cannot run. */
+    private static List<String> serverCommand(Harness h, int w, String metric, String c, String proto,
+                                              double maxSeconds) {
+        String max = Double.toString(maxSeconds);
+        switch (c) {
+            case GEVENT4J:
+                return Env.javaCommand(List.of(), SERVERS, proto, "gevent4j", max);
+            case AGENT: {
+                if (h.agent() == null) {
+                    h.add(Result.skipped(w, metric, "", false, c, Env.NO_AGENT));
+                    return null;
+                }
+                List<String> cmd = new ArrayList<>(List.of(Env.javaExe(), "-javaagent:" + h.agent()));
+                cmd.addAll(List.of("-cp", Env.benchJar(), SERVERS, proto, "threads", max));
+                return cmd;
+            }
+            case VT:
+                return Env.javaCommand(List.of(), SERVERS, proto, "vt", max);
+            case VT1:
+                return Env.javaCommand(List.of("-Djdk.virtualThreadScheduler.parallelism=1"), SERVERS, proto, "vt",
+                        max);
+            case THREADS:
+                return Env.javaCommand(List.of(), SERVERS, proto, "threads", max);
+            case NETTY:
+                return Env.javaCommand(List.of(), SERVERS, proto, "netty", max);
+            case PYTHON:
+                if (h.python() == null) {
+                    h.add(Result.skipped(w, metric, "", false, c, Env.NO_PYTHON));
+                    return null;
+                }
+                return List.of(h.python(), PY, proto, max);
+            default:
+                throw new IllegalArgumentException(c);
+        }
+    }
+
+    private static String note(String c) {
+        return switch (c) {
+            case GEVENT4J -> "greenlet per connection, java.net sockets, no agent";
+            case AGENT -> "platform-thread server code under -javaagent";
+            case VT1 -> "jdk.virtualThreadScheduler.parallelism=1";
+            case THREADS -> "thread per connection";
+            case PYTHON -> "gevent StreamServer";
+            default -> "";
+        };
+    }
+
+    // --- 6: TCP echo --------------------------------------------------------------------------------------------
+
+    static void echo(Harness h) {
+        boolean smoke = h.smoke();
+        int conns = smoke ? 100 : 1000;
+        double warm = smoke ? 0.3 : 2.0;
+        double measure = smoke ? 1.0 : 10.0;
+        String suffix = smoke ? String.format(" (%d conns, %.0f s)", conns, measure) : "";
+        for (String c : Harness.IO_CONTENDERS) {
+            List<String> cmd = serverCommand(h, 6, "msgs/s", c, "echo", warm + measure + 60);
+            if (cmd == null) {
+                continue;
+            }
+            try (Proc server = Proc.start("echo-server-" + slug(c), cmd)) {
+                String port = server.awaitLine("PORT ", Duration.ofSeconds(30)).trim();
+                List<String> client = Env.javaCommand(List.of("-Xmx1g", "-XX:+UseParallelGC"),
+                        "dev.gevent4j.bench.macro.EchoClient", port, "" + conns, "64", "" + warm, "" + measure);
+                try (Proc cl = Proc.start("echo-client-" + slug(c), client)) {
+                    cl.awaitLine("START", Duration.ofSeconds(60));
+                    double cpu0 = server.cpuSeconds();
+                    cl.awaitLine("END", Duration.ofSeconds((long) measure + 30));
+                    double cpu = server.cpuSeconds() - cpu0;
+                    Map<String, Double> r = results(cl, 4, Duration.ofSeconds(30));
+                    String n = note(c) + suffix;
+                    if (r.get("msgs") == 0) {
+                        throw new IllegalStateException("no message was echoed in the window");
+                    }
+                    h.add(Result.of(6, "msgs/s", "msg/s", false, c, r.get("msgs_per_s"), n));
+                    h.add(Result.of(6, "msgs per server-CPU-second", "msg/cpu-s", false, c,
+                            r.get("msgs") / Math.max(cpu, 0.01), String.format("%.2f CPU-s", cpu)));
+                    h.add(Result.of(6, "p50 latency", "us", true, c, r.get("p50_us"), ""));
+                    h.add(Result.of(6, "p99 latency", "us", true, c, r.get("p99_us"), ""));
+                    cl.waitFor(Duration.ofSeconds(20));
+                }
+            } catch (Exception e) {
+                h.fail(6, c, e);
+            }
+        }
+    }
+
+    // --- 7: HTTP hello world with wrk ---------------------------------------------------------------------------
+
+    private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern TOTAL = Pattern.compile("([0-9]+) requests in");
+    private static final Pattern P99 = Pattern.compile("\\s99%\\s+([0-9.]+)(us|ms|s)");
+
+    static void http(Harness h) {
+        String wrk = Env.wrk();
+        boolean smoke = h.smoke();
+        int seconds = smoke ? 1 : 10;
+        if (wrk == null) {
+            for (String c : Harness.IO_CONTENDERS) {
+                h.add(Result.skipped(7, "requests/s", "req/s", false, c, "wrk is not installed (apt-get install wrk)"));
+            }
+            return;
+        }
+        for (String c : Harness.IO_CONTENDERS) {
+            List<String> cmd = serverCommand(h, 7, "requests/s", c, "http", seconds + 60);
+            if (cmd == null) {
+                continue;
+            }
+            try (Proc server = Proc.start("http-server-" + slug(c), cmd)) {
+                String port = server.awaitLine("PORT ", Duration.ofSeconds(30)).trim();
+                String url = "http://127.0.0.1:" + port + "/";
+                if (!smoke) {
+                    runWrk(wrk, url, 2); // warm-up
+                }
+                double cpu0 = server.cpuSeconds();
+                String out = runWrk(wrk, url, seconds);
+                double cpu = server.cpuSeconds() - cpu0;
+                Matcher rps = RPS.matcher(out);
+                Matcher total = TOTAL.matcher(out);
+                Matcher p99 = P99.matcher(out);
+                if (!rps.find() || !total.find() || !p99.find()) {
+                    throw new IllegalStateException("cannot read wrk's output: " + out);
+                }
+                double p99us = Double.parseDouble(p99.group(1)) * switch (p99.group(2)) {
+                    case "us" -> 1;
+                    case "ms" -> 1_000;
+                    default -> 1_000_000;
+                };
+                String n = note(c);
+                h.add(Result.of(7, "requests/s", "req/s", false, c, Double.parseDouble(rps.group(1)), n));
+                h.add(Result.of(7, "requests per server-CPU-second", "req/cpu-s", false, c,
+                        Long.parseLong(total.group(1)) / Math.max(cpu, 0.01), String.format("%.2f CPU-s", cpu)));
+                h.add(Result.of(7, "p99 latency", "us", true, c, p99us, ""));
+                if (out.contains("Non-2xx") || out.contains("Socket errors")) {
+                    System.out.println("  note: wrk reported errors for " + c + ": "
+                            + out.lines().filter(l -> l.contains("errors") || l.contains("Non-2xx")).toList());
+                }
+            } catch (Exception e) {
+                h.fail(7, c, e);
+            }
+        }
+    }
+
+    private static String runWrk(String wrk, String url, int seconds) throws Exception {
+        try (Proc p = Proc.start("wrk", List.of(wrk, "-t1", "-c100", "-d" + seconds + "s", "--latency", url))) {
+            return p.readAll(Duration.ofSeconds(seconds + 30));
+        }
+    }
+
+    // --- 8: pgjdbc fan-out ----------------------------------------------------------------------------------------
+
+    static void pgFanOut(Harness h) {
+        String metric = "wall time";
+        String url = System.getProperty("gevent4j.pg.url", "jdbc:postgresql://127.0.0.1:5432/postgres");
+        String user = System.getProperty("gevent4j.pg.user", "gevent4j_bench");
+        String pw = System.getProperty("gevent4j.pg.password", "gevent4j_bench");
+        int tasks = h.smoke() ? 20 : 90;
+        String sleep = h.smoke() ? "0.05" : "0.2";
+        String main = "dev.gevent4j.bench.macro.PgFanOut";
+        if (!PgCheck.reachable(url, user, pw)) {
+            for (String c : List.of(AGENT, GEVENT4J, VT, THREADS)) {
+                h.add(Result.skipped(8, metric, "s", true, c, "PostgreSQL is not reachable at " + url + " as "
+                        + user + " (benchmarks/run starts the local cluster and creates the role)"));
+            }
+            return;
+        }
+        String suffix = h.smoke() ? String.format("; %d x pg_sleep(%s)", tasks, sleep) : "";
+        for (String c : List.of(AGENT, GEVENT4J, VT, THREADS)) {
+            List<String> cmd;
+            String note;
+            switch (c) {
+                case AGENT -> {
+                    if (h.agent() == null) {
+                        h.add(Result.skipped(8, metric, "s", true, c, Env.NO_AGENT));
+                        continue;
+                    }
+                    cmd = new ArrayList<>(List.of(Env.javaExe(), "-javaagent:" + h.agent(), "-cp", Env.benchJar(),
+                            main, "threads", "" + tasks, sleep, url, user, pw));
+                    note = "a plain thread per query, under -javaagent";
+                }
+                case GEVENT4J -> {
+                    cmd = Env.javaCommand(List.of(), main, "gevent4j", "" + tasks, sleep, url, user, pw);
+                    note = "a greenlet per query, no agent";
+                }
+                case VT -> {
+                    cmd = Env.javaCommand(List.of(), main, "vt", "" + tasks, sleep, url, user, pw);
+                    note = "a virtual thread per query";
+                }
+                default -> {
+                    cmd = Env.javaCommand(List.of(), main, "pool10", "" + tasks, sleep, url, user, pw);
+                    note = "fixed pool of 10 platform threads";
+                }
+            }
+            try (Proc p = Proc.start("pg-" + slug(c), cmd)) {
+                Map<String, Double> r = results(p, 1, Duration.ofSeconds(60));
+                h.add(Result.of(8, metric, "s", true, c == THREADS ? "platform threads (pool of 10)" : c,
+                        r.get("wall_s"), note + suffix));
+            } catch (Exception e) {
+                h.fail(8, c, e);
+            }
+        }
+    }
+}

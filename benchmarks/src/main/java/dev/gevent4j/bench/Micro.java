@@ -1,0 +1,67 @@
+package dev.gevent4j.bench;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs one JMH benchmark class of the micro workloads (1-4) and turns each method's iterations into the median
+ * score, as the harness reports it. Each method runs in its own forked JVM with the gevent4j flags (see the
+ * class's {@code @Fork}).
+ *
+ * <pre>{@code
+ * Map<String, Double> medians = Micro.run("SpawnJoinBenchmark", smoke);   // method -> median ns/op
+ * }</pre>
+ *
+ * <p>Timeout: bounded by JMH's iteration counts and times (a smoke run uses one short iteration). A failing
+ * benchmark fails the whole run with JMH's error. Interrupt: JMH stops its forks.
+ */
+final class Micro {
+    private Micro() {}
+
+    static Map<String, Double> run(String benchmarkClass, boolean smoke) throws RunnerException {
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include("dev\\.gevent4j\\.bench\\.micro\\." + benchmarkClass + "\\.")
+                .shouldFailOnError(true)
+                .verbosity(smoke ? VerboseMode.SILENT : VerboseMode.NORMAL)
+                .jvm(Env.javaExe());
+        if (smoke) {
+            o.forks(1).warmupIterations(1).warmupTime(TimeValue.milliseconds(100))
+                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(100));
+        }
+        Collection<RunResult> results = new Runner(o.build()).run();
+        Map<String, Double> medians = new java.util.LinkedHashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            String method = name.substring(name.lastIndexOf('.') + 1);
+            List<Double> scores = new ArrayList<>();
+            for (BenchmarkResult br : r.getBenchmarkResults()) {
+                for (IterationResult ir : br.getIterationResults()) {
+                    scores.add(ir.getPrimaryResult().getScore());
+                }
+            }
+            medians.put(method, median(scores));
+        }
+        return medians;
+    }
+
+    static double median(List<Double> xs) {
+        if (xs.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+}

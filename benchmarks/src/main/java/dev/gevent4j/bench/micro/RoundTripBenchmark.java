@@ -1,0 +1,103 @@
+package dev.gevent4j.bench.micro;
+
+import dev.gevent4j.Gevent;
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.Hub;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Workload 2 (gevent's bench_sleep0): two tasks each yield 10,000 times; one round trip is A yields, B runs and
+ * yields, A runs again. The score is nanoseconds per round trip.
+ *
+ * <pre>{@code
+ * java -jar benchmarks/target/benchmarks.jar RoundTripBenchmark
+ * }</pre>
+ *
+ * <p>gevent4j: two greenlets on one hub calling {@code Gevent.sleep(0)} (strict alternation). Virtual threads:
+ * two threads calling {@code Thread.yield()} on the default scheduler (two carriers on this machine, so they may
+ * also run side by side) and on one carrier. Platform threads: {@code Thread.yield()} between two OS threads (on
+ * 2 cores they rarely have to wait for each other, so this is an upper bound, not a hand-off). Every task ends by
+ * itself: no timeout, interrupt or kill.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE})
+public class RoundTripBenchmark {
+    static final int ROUNDS = 10_000;
+
+    private Hub hub;
+
+    @Setup
+    public void setup() {
+        hub = Hub.create("bench-hub");
+    }
+
+    @TearDown
+    public void tearDown() {
+        hub.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public Object gevent4j() {
+        return hub.spawn(() -> {
+            Greenlet<Void> a = Gevent.spawn(RoundTripBenchmark::sleep0Loop);
+            Greenlet<Void> b = Gevent.spawn(RoundTripBenchmark::sleep0Loop);
+            return Gevent.joinAll(List.of(a, b)).size();
+        }).get();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public void virtualThreads() throws InterruptedException {
+        yieldPair(Thread.ofVirtual());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    @Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE, Flags.ONE_CARRIER})
+    public void virtualThreadsOneCarrier() throws InterruptedException {
+        yieldPair(Thread.ofVirtual());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public void platformThreads() throws InterruptedException {
+        yieldPair(Thread.ofPlatform());
+    }
+
+    private static void yieldPair(Thread.Builder b) throws InterruptedException {
+        Thread x = b.start(RoundTripBenchmark::yieldLoop);
+        Thread y = b.start(RoundTripBenchmark::yieldLoop);
+        x.join();
+        y.join();
+    }
+
+    private static void sleep0Loop() {
+        for (int i = 0; i < ROUNDS; i++) {
+            Gevent.sleep(0);
+        }
+    }
+
+    private static void yieldLoop() {
+        for (int i = 0; i < ROUNDS; i++) {
+            Thread.yield();
+        }
+    }
+}

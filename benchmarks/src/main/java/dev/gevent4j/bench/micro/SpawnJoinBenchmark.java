@@ -1,0 +1,102 @@
+package dev.gevent4j.bench.micro;
+
+import dev.gevent4j.Gevent;
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.Hub;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Workload 1 (gevent's bench_spawn): spawn 100,000 tasks that each yield once, then join them all. The score is
+ * nanoseconds per task (spawn + run + yield + finish + join).
+ *
+ * <pre>{@code
+ * java -jar benchmarks/target/benchmarks.jar SpawnJoinBenchmark
+ * }</pre>
+ *
+ * <p>gevent4j: the spawner is a greenlet on a dedicated hub (as gevent's main greenlet is on its hub), each task
+ * calls {@code Gevent.sleep(0)}, and {@code Gevent.joinAll} waits for them. Virtual threads: the benchmark thread
+ * starts them on the JDK's default scheduler, each calls {@code Thread.yield()}, then joins each. Platform threads
+ * run 1,000 tasks per invocation (100,000 would take about 8 s each); the score is still per task. No timeout,
+ * interrupt or kill is involved: every task ends by itself.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE})
+public class SpawnJoinBenchmark {
+    static final int N = 100_000;
+    static final int PLATFORM_N = 1_000;
+
+    private Hub hub;
+
+    @Setup
+    public void setup() {
+        hub = Hub.create("bench-hub");
+    }
+
+    @TearDown
+    public void tearDown() {
+        hub.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public Object gevent4j() {
+        return hub.spawn(() -> {
+            List<Greenlet<?>> gs = new ArrayList<>(N);
+            for (int i = 0; i < N; i++) {
+                gs.add(Gevent.spawn(SpawnJoinBenchmark::yieldOnce));
+            }
+            return Gevent.joinAll(gs).size();
+        }).get();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public void virtualThreads() throws InterruptedException {
+        startAndJoin(Thread.ofVirtual(), N);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    @Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE, Flags.ONE_CARRIER})
+    public void virtualThreadsOneCarrier() throws InterruptedException {
+        startAndJoin(Thread.ofVirtual(), N);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PLATFORM_N)
+    public void platformThreads() throws InterruptedException {
+        startAndJoin(Thread.ofPlatform(), PLATFORM_N);
+    }
+
+    private static void startAndJoin(Thread.Builder b, int n) throws InterruptedException {
+        Thread[] ts = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = b.start(Thread::yield);
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+    }
+
+    private static void yieldOnce() {
+        Gevent.sleep(0);
+    }
+}

@@ -1,0 +1,288 @@
+package dev.gevent4j.io;
+
+import dev.gevent4j.Gevent;
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.GreenletExit;
+import dev.gevent4j.Hub;
+import dev.gevent4j.Timeout;
+import dev.gevent4j.io.internal.AcceptBackoff;
+import dev.gevent4j.io.internal.HandlerGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A UDP server that runs a handler in its own greenlet for each datagram received (gevent's
+ * {@code DatagramServer}).
+ *
+ * <pre>{@code
+ * try (DatagramServer server = new DatagramServer(new InetSocketAddress("127.0.0.1", 0),
+ *         (srv, data, peer) -> srv.sendTo(data, peer))) {     // echo
+ *     server.start();
+ *     server.serveForever();
+ * }
+ * }</pre>
+ *
+ * <p>Options (before {@link #start()}): {@link #maxConcurrent} (receiving pauses while that many handlers run),
+ * {@link #maxDatagramSize} (longer datagrams are truncated by the OS; default 65,507), {@link #reuseAddress},
+ * {@link #reusePort}, {@link #stopTimeout}, {@link #hub}. Receive errors pause receiving (10 ms up to 1 s) and
+ * recover.
+ *
+ * <p>Timeout, interrupt and kill: {@link #stop(Duration)} closes the socket, waits up to the grace period for
+ * running handlers, then kills them; a greenlet killed in {@link #serveForever()} stops the server first.
+ * Thread contract: any thread may start, stop and {@link #sendTo}.
+ */
+public final class DatagramServer implements AutoCloseable {
+    /*
+     * The receive loop is a greenlet blocked in DatagramChannel.receive (blocking mode), which on a virtual thread
+     * parks in the JDK's poller: cooperative without the agent. close() of the channel wakes it.
+     */
+    private static final System.Logger LOG = System.getLogger("dev.gevent4j.io");
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int STOPPED = 2;
+
+    private final InetSocketAddress bindAddress;
+    private final DatagramHandler handler;
+    private int maxConcurrent = 10_000;
+    private int maxDatagramSize = 65_507;
+    private boolean reuseAddress = true;
+    private boolean reusePort;
+    private Duration stopTimeout = Duration.ofSeconds(1);
+    private Hub hub;
+
+    private volatile int state = NEW;
+    private volatile DatagramChannel channel;
+    private volatile Greenlet<Void> receiver;
+    private HandlerGroup handlers;
+
+    /** A server on {@code address} (port 0 picks a free port). */
+    public DatagramServer(InetSocketAddress address, DatagramHandler handler) {
+        this.bindAddress = Objects.requireNonNull(address, "address");
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** At most {@code n} handlers run at once (default 10,000); receiving pauses while full. */
+    public DatagramServer maxConcurrent(int n) {
+        checkNew();
+        if (n < 1) {
+            throw new IllegalArgumentException("maxConcurrent is " + n + "; it must be at least 1");
+        }
+        maxConcurrent = n;
+        return this;
+    }
+
+    /** The receive buffer per datagram, 1 to 65,507 bytes (default 65,507). */
+    public DatagramServer maxDatagramSize(int n) {
+        checkNew();
+        if (n < 1 || n > 65_507) {
+            throw new IllegalArgumentException("maxDatagramSize is " + n + "; it must be from 1 to 65507");
+        }
+        maxDatagramSize = n;
+        return this;
+    }
+
+    /** SO_REUSEADDR (default true). */
+    public DatagramServer reuseAddress(boolean on) {
+        checkNew();
+        reuseAddress = on;
+        return this;
+    }
+
+    /** SO_REUSEPORT (default false). */
+    public DatagramServer reusePort(boolean on) {
+        checkNew();
+        reusePort = on;
+        return this;
+    }
+
+    /** The grace period of {@link #close()} (default 1 s). */
+    public DatagramServer stopTimeout(Duration grace) {
+        checkNew();
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("stopTimeout is " + grace + "; it must be >= 0");
+        }
+        stopTimeout = grace;
+        return this;
+    }
+
+    /** The hub that runs the server (default: the caller's hub at {@link #start()}). */
+    public DatagramServer hub(Hub h) {
+        checkNew();
+        hub = Objects.requireNonNull(h, "hub");
+        return this;
+    }
+
+    private void checkNew() {
+        if (state != NEW) {
+            throw new IllegalStateException("the server is already started: set options before start()");
+        }
+    }
+
+    /**
+     * Binds the socket and starts receiving in a greenlet.
+     *
+     * @throws IOException if the address cannot be bound
+     */
+    public synchronized DatagramServer start() throws IOException {
+        if (state != NEW) {
+            throw new IllegalStateException(state == STARTED ? "the server is already started"
+                    : "the server was stopped: create a new one");
+        }
+        Hub h = hub != null ? hub : (Hub.current() != null ? Hub.current() : Hub.getDefault());
+        DatagramChannel ch = DatagramChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+            if (reusePort) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            ch.bind(bindAddress);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        channel = ch;
+        handlers = new HandlerGroup(maxConcurrent, null);
+        hub = h;
+        state = STARTED;
+        receiver = h.spawn(this::receiveLoop);
+        return this;
+    }
+
+    /** Starts if needed, and waits until stopped; a kill of the caller stops the server first. */
+    public void serveForever() throws IOException {
+        if (state == NEW) {
+            start();
+        }
+        boolean clean = false;
+        try {
+            Greenlet<Void> r = receiver;
+            if (r != null) {
+                r.join();
+            }
+            clean = true;
+        } finally {
+            if (!clean) {
+                stop(stopTimeout);
+            }
+        }
+    }
+
+    /** The bound address, or null before {@link #start()}. */
+    public InetSocketAddress getAddress() {
+        DatagramChannel ch = channel;
+        try {
+            return ch == null ? null : (InetSocketAddress) ch.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Whether the server is started and not stopped. */
+    public boolean isServing() {
+        return state == STARTED;
+    }
+
+    /**
+     * Sends a datagram from the server's socket (gevent's {@code sendto}).
+     *
+     * @throws IllegalStateException if the server is not started
+     */
+    public void sendTo(byte[] data, InetSocketAddress to) throws IOException {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(to, "to");
+        DatagramChannel ch = channel;
+        if (ch == null) {
+            throw new IllegalStateException("the server is not started");
+        }
+        ch.send(ByteBuffer.wrap(data), to);
+    }
+
+    /** Closes the socket, waits up to {@code grace} for running handlers, then kills them. Idempotent. */
+    public void stop(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace is " + grace + "; it must be >= 0");
+        }
+        synchronized (this) {
+            if (state != STARTED) {
+                state = STOPPED;
+                return;
+            }
+            state = STOPPED;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "error closing {0}: {1}", this, e);
+        }
+        handlers.close();
+        Greenlet<Void> r = receiver;
+        if (r != null && r != Gevent.getCurrent()) {
+            r.kill();
+        }
+        handlers.stop(grace, Duration.ofSeconds(1), "DatagramServer " + bindAddress);
+    }
+
+    /** {@link #stop(Duration)} with the stop timeout. */
+    @Override
+    public void close() {
+        stop(stopTimeout);
+    }
+
+    private void receiveLoop() {
+        DatagramChannel ch = channel;
+        AcceptBackoff backoff = new AcceptBackoff("DatagramServer " + bindAddress);
+        ByteBuffer buf = ByteBuffer.allocate(maxDatagramSize);
+        while (state == STARTED) {
+            if (!handlers.awaitRoom()) {
+                break;
+            }
+            SocketAddress from;
+            try {
+                buf.clear();
+                from = ch.receive(buf);
+            } catch (ClosedChannelException e) {
+                break;
+            } catch (IOException e) {
+                if (state != STARTED || !ch.isOpen()) {
+                    break;
+                }
+                backoff.failed(e);
+                continue;
+            }
+            backoff.succeeded();
+            if (from == null) {
+                continue;
+            }
+            byte[] data = Arrays.copyOf(buf.array(), buf.position());
+            InetSocketAddress peer = (InetSocketAddress) from;
+            handlers.spawn(() -> serve(data, peer));
+        }
+    }
+
+    private void serve(byte[] data, InetSocketAddress peer) {
+        try {
+            handler.handle(this, data, peer);
+        } catch (GreenletExit | Timeout e) {
+            throw e;
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.WARNING, "datagram handler failed for a datagram from " + peer, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        InetSocketAddress a = getAddress();
+        return "DatagramServer[" + (a != null ? a : bindAddress) + ", "
+                + (state == NEW ? "new" : state == STARTED ? "serving" : "stopped") + "]";
+    }
+}

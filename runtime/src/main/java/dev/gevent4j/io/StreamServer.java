@@ -1,0 +1,386 @@
+package dev.gevent4j.io;
+
+import dev.gevent4j.Gevent;
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.GreenletExit;
+import dev.gevent4j.Hub;
+import dev.gevent4j.Timeout;
+import dev.gevent4j.io.internal.AcceptBackoff;
+import dev.gevent4j.io.internal.HandlerGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A TCP server that runs each connection's handler in its own greenlet (gevent's {@code StreamServer}).
+ *
+ * <pre>{@code
+ * try (StreamServer server = new StreamServer(new InetSocketAddress("127.0.0.1", 0),
+ *         (socket, peer) -> socket.getInputStream().transferTo(socket.getOutputStream()))
+ *         .maxConnections(1000)
+ *         .idleTimeout(Duration.ofSeconds(30))) {
+ *     server.start();                       // bound now; port 0 picks a free port
+ *     System.out.println(server.getAddress());
+ *     server.serveForever();                // until stop()/close() or the caller is killed
+ * }
+ * }</pre>
+ *
+ * <p>Options (set before {@link #start()}): {@link #maxConnections} (accepting pauses while that many handlers
+ * run), {@link #pool} (handlers run in a {@link dev.gevent4j.pool.Pool}; accepting pauses while it is full), {@link #backlog}, {@link #reuseAddress} (default on), {@link #reusePort}, {@link #idleTimeout} (a read, or
+ * the TLS handshake, that waits longer fails with {@link SocketTimeoutException} and the connection is closed),
+ * {@link #ssl} (TLS with the given {@link SSLContext}; the handshake runs in the connection's greenlet),
+ * {@link #stopTimeout} (the grace period of {@link #close()}), and {@link #hub} (default: the caller's hub).
+ *
+ * <p>Errors: an exception in a handler closes that connection and is logged (logger {@code dev.gevent4j.io}); a
+ * failed TLS handshake or an idle timeout is logged in one line. Accept errors such as EMFILE (too many open files)
+ * pause accepting, from 10 ms doubling up to 1 s, then accepting resumes: the server neither spins nor dies.
+ *
+ * <p>Timeout, interrupt and kill: {@link #stop(Duration)} stops accepting, waits up to the grace period for the
+ * handlers, then kills them ({@link GreenletExit} at their blocking point; a socket read in progress ends with a
+ * {@link SocketException}). A greenlet killed in {@link #serveForever()} stops the server first.
+ *
+ * <p>Everything runs on the hub's greenlets with plain {@code java.net} sockets, which park the greenlet rather
+ * than block the hub, with or without the gevent4j agent. Thread contract: any thread may start and stop a server.
+ */
+public final class StreamServer implements AutoCloseable {
+    /*
+     * The accept loop is a greenlet blocked in ServerSocket.accept(): on a virtual thread the JDK parks it in
+     * sun.nio.ch.Poller and the poller thread's unpark reaches the hub as a posted task. Closing the ServerSocket
+     * wakes it with a SocketException, which is how stop() ends it.
+     */
+    private static final System.Logger LOG = System.getLogger("dev.gevent4j.io");
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int STOPPED = 2;
+
+    private final InetSocketAddress bindAddress;
+    private final StreamHandler handler;
+    private int maxConnections = Integer.MAX_VALUE;
+    private int backlog = 128;
+    private boolean reuseAddress = true;
+    private boolean reusePort;
+    private Duration idleTimeout;
+    private SSLContext sslContext;
+    private Duration stopTimeout = Duration.ofSeconds(1);
+    private Hub hub;
+    private dev.gevent4j.pool.Pool pool;
+
+    private volatile int state = NEW;
+    private volatile ServerSocket listener;
+    private volatile Greenlet<Void> acceptor;
+    private HandlerGroup handlers;
+
+    /** A server on {@code port} of every local interface (0 picks a free port). */
+    public StreamServer(int port, StreamHandler handler) {
+        this(new InetSocketAddress(checkPort(port)), handler);
+    }
+
+    /** A server on {@code address} (port 0 picks a free port). */
+    public StreamServer(InetSocketAddress address, StreamHandler handler) {
+        this.bindAddress = Objects.requireNonNull(address, "address");
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    private static int checkPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port is " + port + "; it must be 0 (any free port) to 65535");
+        }
+        return port;
+    }
+
+    /** At most {@code n} connections are served at once; accepting pauses while full. Default: no limit. */
+    public StreamServer maxConnections(int n) {
+        checkNew();
+        if (n < 1) {
+            throw new IllegalArgumentException("maxConnections is " + n + "; it must be at least 1");
+        }
+        maxConnections = n;
+        return this;
+    }
+
+    /**
+     * Runs the handlers in {@code p} (gevent's {@code spawn=pool}): accepting waits while the pool is full, and
+     * {@link #stop} waits for and kills the handlers it started. The pool's other members are not touched.
+     */
+    public StreamServer pool(dev.gevent4j.pool.Pool p) {
+        checkNew();
+        pool = Objects.requireNonNull(p, "pool");
+        return this;
+    }
+
+    /** The listen backlog (default 128). */
+    public StreamServer backlog(int n) {
+        checkNew();
+        if (n < 1) {
+            throw new IllegalArgumentException("backlog is " + n + "; it must be at least 1");
+        }
+        backlog = n;
+        return this;
+    }
+
+    /** SO_REUSEADDR on the listening socket (default true). */
+    public StreamServer reuseAddress(boolean on) {
+        checkNew();
+        reuseAddress = on;
+        return this;
+    }
+
+    /** SO_REUSEPORT on the listening socket (default false), so several servers can share a port. */
+    public StreamServer reusePort(boolean on) {
+        checkNew();
+        reusePort = on;
+        return this;
+    }
+
+    /** Closes a connection whose read waits longer than {@code timeout} (null: never, the default). */
+    public StreamServer idleTimeout(Duration timeout) {
+        checkNew();
+        if (timeout != null && (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("idleTimeout is " + timeout
+                    + "; it must be null (no timeout) or from 1 ms to " + Integer.MAX_VALUE + " ms");
+        }
+        idleTimeout = timeout;
+        return this;
+    }
+
+    /** Serves TLS: every accepted connection is wrapped by {@code context}'s socket factory in server mode. */
+    public StreamServer ssl(SSLContext context) {
+        checkNew();
+        sslContext = Objects.requireNonNull(context, "context");
+        return this;
+    }
+
+    /** The grace period {@link #close()} gives running handlers before it kills them (default 1 s). */
+    public StreamServer stopTimeout(Duration grace) {
+        checkNew();
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("stopTimeout is " + grace + "; it must be >= 0");
+        }
+        stopTimeout = grace;
+        return this;
+    }
+
+    /** The hub whose greenlets serve the connections (default: the hub of the caller of {@link #start()}). */
+    public StreamServer hub(Hub h) {
+        checkNew();
+        hub = Objects.requireNonNull(h, "hub");
+        return this;
+    }
+
+    private void checkNew() {
+        if (state != NEW) {
+            throw new IllegalStateException("the server is already started: set options before start()");
+        }
+    }
+
+    /**
+     * Binds the listening socket and starts accepting in a greenlet; returns at once.
+     *
+     * @throws IOException           if the address cannot be bound (the server stays unstarted)
+     * @throws IllegalStateException if the server was already started
+     */
+    public synchronized StreamServer start() throws IOException {
+        if (state != NEW) {
+            throw new IllegalStateException(state == STARTED ? "the server is already started"
+                    : "the server was stopped: create a new one");
+        }
+        Hub h = hub != null ? hub : (Hub.current() != null ? Hub.current() : Hub.getDefault());
+        ServerSocket ss = new ServerSocket();
+        try {
+            ss.setReuseAddress(reuseAddress);
+            if (reusePort) {
+                ss.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            ss.bind(bindAddress, backlog);
+        } catch (IOException | RuntimeException e) {
+            ss.close();
+            throw e;
+        }
+        listener = ss;
+        handlers = new HandlerGroup(maxConnections, pool);
+        hub = h;
+        state = STARTED;
+        acceptor = h.spawn(this::acceptLoop).setName("StreamServer-accept-" + ss.getLocalPort());
+        return this;
+    }
+
+    /**
+     * Starts the server if needed and waits until it is stopped. If the calling greenlet is killed (or a
+     * {@link Timeout} raised in it), the server is stopped with its stop timeout first.
+     */
+    public void serveForever() throws IOException {
+        if (state == NEW) {
+            start();
+        }
+        Greenlet<Void> a = acceptor;
+        boolean clean = false;
+        try {
+            if (a != null) {
+                a.join();
+            }
+            clean = true;
+        } finally {
+            if (!clean) {
+                stop(stopTimeout);
+            }
+        }
+    }
+
+    /** The bound address (with the real port when 0 was asked for), or null before {@link #start()}. */
+    public InetSocketAddress getAddress() {
+        ServerSocket ss = listener;
+        return ss == null ? null : (InetSocketAddress) ss.getLocalSocketAddress();
+    }
+
+    /** Whether the server is started and not stopped. */
+    public boolean isServing() {
+        return state == STARTED;
+    }
+
+    /** Number of connections being served now. */
+    public int connectionCount() {
+        HandlerGroup g = handlers;
+        return g == null ? 0 : g.active();
+    }
+
+    /**
+     * Stops accepting (closes the listening socket), waits up to {@code grace} for the running handlers to end, then
+     * kills those left and waits up to one more second for them to unwind. Idempotent.
+     */
+    public void stop(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace is " + grace + "; it must be >= 0");
+        }
+        synchronized (this) {
+            if (state == STOPPED) {
+                return;
+            }
+            if (state == NEW) {
+                state = STOPPED;
+                return;
+            }
+            state = STOPPED;
+        }
+        closeQuietly(listener);
+        handlers.close();
+        Greenlet<Void> a = acceptor;
+        if (a != null && a != Gevent.getCurrent()) {
+            a.kill(); // it may wait for room in a full pool; in accept() the closed socket already woke it
+        }
+        handlers.stop(grace, Duration.ofSeconds(1), "StreamServer " + getAddress());
+    }
+
+    /** {@link #stop(Duration)} with the {@link #stopTimeout stop timeout} (1 s unless set). */
+    @Override
+    public void close() {
+        stop(stopTimeout);
+    }
+
+    private void acceptLoop() {
+        ServerSocket ss = listener;
+        AcceptBackoff backoff = new AcceptBackoff("StreamServer " + ss.getLocalSocketAddress());
+        try {
+            while (state == STARTED) {
+                if (!handlers.awaitRoom()) {
+                    break;
+                }
+                Socket s;
+                try {
+                    s = ss.accept();
+                } catch (IOException e) {
+                    if (state != STARTED || ss.isClosed()) {
+                        break;
+                    }
+                    backoff.failed(e);
+                    continue;
+                }
+                try {
+                    backoff.succeeded();
+                    if (state != STARTED) {
+                        closeQuietly(s);
+                        break;
+                    }
+                    handlers.spawn(() -> serve(s));
+                } catch (GreenletExit | Timeout e) {
+                    closeQuietly(s);
+                    throw e;
+                } catch (Throwable e) {
+                    // e.g. an Error from a library under fd exhaustion: this connection is lost, the server is not
+                    closeQuietly(s);
+                    backoff.failed(e);
+                }
+            }
+        } finally {
+            closeQuietly(ss);
+        }
+    }
+
+    private void serve(Socket raw) {
+        InetSocketAddress peer = (InetSocketAddress) raw.getRemoteSocketAddress();
+        Socket conn = raw;
+        try {
+            if (idleTimeout != null) {
+                raw.setSoTimeout((int) Math.max(1, idleTimeout.toMillis()));
+            }
+            if (sslContext != null) {
+                SSLSocket tls = (SSLSocket) sslContext.getSocketFactory()
+                        .createSocket(raw, peer.getHostString(), peer.getPort(), true);
+                tls.setUseClientMode(false);
+                conn = tls;
+                tls.startHandshake();
+            }
+            handler.handle(conn, peer);
+        } catch (GreenletExit | Timeout e) {
+            throw e;
+        } catch (SocketTimeoutException e) {
+            LOG.log(System.Logger.Level.INFO, "closing connection from {0}: idle for more than {1}", peer, idleTimeout);
+        } catch (SSLException e) {
+            LOG.log(System.Logger.Level.INFO, "closing connection from {0}: TLS failed: {1}", peer, e.getMessage());
+        } catch (Throwable e) {
+            try {
+                if (state != STARTED && e instanceof SocketException) {
+                    LOG.log(System.Logger.Level.DEBUG, "connection from {0} closed by server stop: {1}", peer, e);
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "handler failed for connection from " + peer
+                            + "; connection closed", e);
+                }
+            } catch (Throwable logFailure) {
+                // logging can fail when the process is out of fds; the connection is closed below regardless
+            }
+        } finally {
+            closeQuietly(conn);
+            if (conn != raw) {
+                closeQuietly(raw);
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "error closing {0}: {1}", c, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        InetSocketAddress a = getAddress();
+        return "StreamServer[" + (a != null ? a : bindAddress) + ", "
+                + (state == NEW ? "new" : state == STARTED ? "serving" : "stopped") + "]";
+    }
+}

@@ -1,0 +1,133 @@
+package dev.gevent4j.io.internal;
+
+import dev.gevent4j.Gevent;
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.GreenletExit;
+import dev.gevent4j.internal.Internals;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The greenlets a server runs its handlers in: a bounded count (the server's accept loop waits for room), and a
+ * graceful stop (wait up to a grace period, then kill what is left). Not API.
+ *
+ * <p>Thread contract: {@link #spawn} and {@link #awaitRoom} MUST be called from a greenlet of the server's hub;
+ * {@link #stop} and the counters from any thread.
+ */
+public final class HandlerGroup {
+    private static final System.Logger LOG = System.getLogger("dev.gevent4j.io");
+
+    private final int max;
+    private final dev.gevent4j.pool.Pool pool;
+    private final AtomicInteger active = new AtomicInteger();
+    private final Set<Greenlet<?>> live = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<Thread> roomWaiters = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    /** At most {@code max} handlers; spawned into {@code pool} (which may bound them further) if not null. */
+    public HandlerGroup(int max, dev.gevent4j.pool.Pool pool) {
+        this.max = max;
+        this.pool = pool;
+    }
+
+    /** Number of handlers running now. */
+    public int active() {
+        return active.get();
+    }
+
+    /** Waits until fewer than the maximum handlers run, or {@link #close} is called; returns false if closed. */
+    public boolean awaitRoom() {
+        if (pool != null && pool.isFull()) {
+            pool.waitAvailable(null);
+        }
+        if (active.get() < max) {
+            return !closed;
+        }
+        Thread me = Thread.currentThread();
+        roomWaiters.add(me);
+        try {
+            Internals.await(() -> closed || active.get() < max, Internals.FOREVER, false, null, this);
+        } finally {
+            roomWaiters.remove(me);
+        }
+        return !closed;
+    }
+
+    /** Runs {@code body} in a new greenlet on the current hub, counted until it ends. */
+    public Greenlet<Void> spawn(Runnable body) {
+        active.incrementAndGet();
+        Runnable wrapped = () -> {
+            try {
+                body.run();
+            } finally {
+                live.remove(Gevent.getCurrent());
+                active.decrementAndGet();
+                Thread t = roomWaiters.peek();
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
+            }
+        };
+        Greenlet<Void> g = pool != null ? pool.spawn(wrapped) : Gevent.spawn(wrapped);
+        if (!g.isDead()) {
+            live.add(g);
+        }
+        return g;
+    }
+
+    /** Wakes a waiter of {@link #awaitRoom} for good. Any thread. */
+    public void close() {
+        closed = true;
+        for (Thread t : roomWaiters) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * Waits up to {@code grace} for the running handlers to end, then kills the rest and waits up to
+     * {@code killWait} for them to unwind. The calling greenlet (a handler stopping its own server) is skipped.
+     * Any thread.
+     */
+    public void stop(Duration grace, Duration killWait, String what) {
+        close();
+        List<Greenlet<?>> handlers = snapshot();
+        if (handlers.isEmpty()) {
+            return;
+        }
+        if (!grace.isZero()) {
+            Gevent.joinAll(handlers, grace, false);
+        }
+        handlers = snapshot();
+        if (handlers.isEmpty()) {
+            return;
+        }
+        Gevent.killAll(handlers, new GreenletExit(what + " stopped"), true, killWait);
+        int left = 0;
+        for (Greenlet<?> g : handlers) {
+            if (!g.isDead()) {
+                left++;
+            }
+        }
+        if (left > 0) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1} handler(s) did not end within {2} after kill", what, left,
+                    killWait);
+        }
+    }
+
+    private List<Greenlet<?>> snapshot() {
+        Greenlet<?> self = Gevent.getCurrent();
+        List<Greenlet<?>> l = new ArrayList<>();
+        for (Greenlet<?> g : live) {
+            if (g != self && !g.isDead()) {
+                l.add(g);
+            }
+        }
+        return l;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.gevent4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.gevent4j.Gevent;
+import dev.gevent4j.Hub;
+import dev.gevent4j.testing.LeakCheck;
+import dev.gevent4j.testing.OnHub;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(LeakCheck.class)
+@Timeout(60)
+class DatagramServerTest {
+    private Hub hub;
+    private DatagramServer server;
+
+    @BeforeEach
+    void setUp() {
+        hub = Hub.create();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (server != null) {
+            server.close();
+        }
+        hub.close();
+    }
+
+    private static String ask(InetSocketAddress to, String msg) throws Exception {
+        try (DatagramSocket c = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            c.setSoTimeout(5000);
+            byte[] b = msg.getBytes(StandardCharsets.UTF_8);
+            c.send(new DatagramPacket(b, b.length, to));
+            DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+            c.receive(p);
+            return new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void echoesEachDatagramFromItsOwnGreenlet() throws Exception {
+        server = new DatagramServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                (srv, data, peer) -> srv.sendTo(("re:" + new String(data, StandardCharsets.UTF_8))
+                        .getBytes(StandardCharsets.UTF_8), peer)).hub(hub);
+        server.start();
+        InetSocketAddress a = server.getAddress();
+        assertEquals("re:one", OnHub.call(hub, () -> ask(a, "one")));
+        assertEquals("re:two", ask(a, "two"));
+    }
+
+    @Test
+    void aFailingHandlerDoesNotStopTheServer() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        server = new DatagramServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                (srv, data, peer) -> {
+                    calls.incrementAndGet();
+                    if (data[0] == 'x') {
+                        throw new IllegalStateException("handler failure (expected by the test)");
+                    }
+                    srv.sendTo(data, peer);
+                }).hub(hub);
+        server.start();
+        InetSocketAddress a = server.getAddress();
+        OnHub.call(hub, () -> {
+            try (DatagramSocket c = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                c.send(new DatagramPacket(new byte[] {'x'}, 1, a));
+            }
+            while (calls.get() < 1) {
+                Gevent.sleep(1);
+            }
+            return null;
+        });
+        assertEquals("ok", ask(a, "ok"));
+    }
+
+    @Test
+    void slowHandlersRunConcurrently() throws Exception {
+        server = new DatagramServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                (srv, data, peer) -> {
+                    Gevent.sleep(200);
+                    srv.sendTo(data, peer);
+                }).hub(hub);
+        server.start();
+        InetSocketAddress a = server.getAddress();
+        long t0 = System.nanoTime();
+        OnHub.call(hub, () -> {
+            var gs = new java.util.ArrayList<dev.gevent4j.Greenlet<String>>();
+            for (int i = 0; i < 10; i++) {
+                int k = i;
+                gs.add(Gevent.spawn(() -> ask(a, "m" + k)));
+            }
+            for (int i = 0; i < 10; i++) {
+                assertEquals("m" + i, gs.get(i).get());
+            }
+            return null;
+        });
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        // ten 200 ms handlers one after the other would take 2 s
+        org.junit.jupiter.api.Assertions.assertTrue(ms < 1500, "took " + ms + " ms");
+    }
+
+    @Test
+    void stopClosesTheSocket() throws Exception {
+        server = new DatagramServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                (srv, data, peer) -> srv.sendTo(data, peer)).hub(hub);
+        server.start();
+        server.stop(Duration.ZERO);
+        assertFalse(server.isServing());
+        assertThrows(IllegalStateException.class, () -> server.maxConcurrent(3));
+    }
+}
