@@ -49,7 +49,7 @@ class AgentStartupTest {
 
     @Test
     void verboseListsEveryRegistryEntryAsPatchedWithAllOptionsOn() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=verbose=true"),
+        ChildJvm.Result r = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=files=true,verbose=true"),
                 List.of(), PlainApp.class.getName());
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(!r.stderr().contains("NOT patched"), r.stderr());

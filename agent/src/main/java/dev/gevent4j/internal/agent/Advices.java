@@ -1,9 +1,13 @@
 package dev.gevent4j.internal.agent;
 
+import dev.gevent4j.internal.agent.hooks.FileWaits;
 import dev.gevent4j.internal.agent.hooks.HubTimers;
 import dev.gevent4j.internal.agent.hooks.KillPoints;
 import dev.gevent4j.internal.agent.hooks.SocketWaits;
 import dev.gevent4j.internal.agent.hooks.ThreadGreenlets;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -116,6 +120,84 @@ final class Advices {
                     thrown = kill;
                 }
             }
+        }
+    }
+
+    /** {@code FileInputStream.read()}: pipes/ttys wait on the hub first; regular files are read on the pool. */
+    static final class FileReadOne {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This FileInputStream in, @Advice.FieldValue("fd") FileDescriptor fd)
+                throws IOException {
+            return FileWaits.read(fd, in, null, 0, 0);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /** {@code FileInputStream.read(byte[])}. */
+    static final class FileReadArray {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This FileInputStream in, @Advice.FieldValue("fd") FileDescriptor fd,
+                             @Advice.Argument(0) byte[] b) throws IOException {
+            return b == null ? null : FileWaits.read(fd, in, b, 0, b.length);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /** {@code FileInputStream.read(byte[], int, int)}. */
+    static final class FileReadBytes {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This FileInputStream in, @Advice.FieldValue("fd") FileDescriptor fd,
+                             @Advice.Argument(0) byte[] b, @Advice.Argument(1) int off, @Advice.Argument(2) int len)
+                throws IOException {
+            return b == null || off < 0 || len < 0 || len > b.length - off ? null : FileWaits.read(fd, in, b, off, len);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /** {@code FileOutputStream.write(int)}: pipes wait on the hub first; regular files are written on the pool. */
+    static final class FileWriteOne {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This FileOutputStream out, @Advice.FieldValue("fd") FileDescriptor fd,
+                             @Advice.Argument(0) int b) throws IOException {
+            return FileWaits.write(fd, out, null, 0, 0, b);
+        }
+    }
+
+    /** {@code FileOutputStream.write(byte[])}. */
+    static final class FileWriteArray {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This FileOutputStream out, @Advice.FieldValue("fd") FileDescriptor fd,
+                             @Advice.Argument(0) byte[] b) throws IOException {
+            return b == null ? null : FileWaits.write(fd, out, b, 0, b.length, 0);
+        }
+    }
+
+    /** {@code FileOutputStream.write(byte[], int, int)}. */
+    static final class FileWriteBytes {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This FileOutputStream out, @Advice.FieldValue("fd") FileDescriptor fd,
+                             @Advice.Argument(0) byte[] b, @Advice.Argument(1) int off, @Advice.Argument(2) int len)
+                throws IOException {
+            return b == null || off < 0 || len < 0 || len > b.length - off ? null
+                    : FileWaits.write(fd, out, b, off, len, 0);
         }
     }
 }

@@ -27,7 +27,10 @@ public final class AgentOptions {
         d.put("sleep", true);    // timed parks (sleep, parkNanos, timed j.u.c. waits) → the hub's timers
         d.put("park", true);     // kill/Timeout raised at every park point of a greenlet
         d.put("dns", true);      // InetAddress lookups → a thread pool while the greenlet parks
-        d.put("files", true);    // FileInputStream/FileOutputStream/RandomAccessFile on pipes and ttys → the hub
+        // FileInputStream/FileOutputStream on pipes and ttys → the hub, regular files → the hub's thread pool. Off by
+        // default: a greenlet pinned to the hub (inside a class initializer, e.g. TimeZone reading tzdb.dat, or a
+        // native frame) that waits on the hub deadlocks it; this needs pinned-continuation detection first.
+        d.put("files", false);
         d.put("threads", true);  // Thread.start() of application threads → a greenlet
         d.put("verbose", false); // print every patch at start-up
         DEFAULTS = java.util.Collections.unmodifiableMap(d);

@@ -60,5 +60,17 @@ public final class PatchRegistry {
             new Patch("park", "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject", "await", "(JLjava/util/concurrent/TimeUnit;)Z", Advices.RaiseKill.class,
                     "Condition.await(time, unit): a kill is raised instead of InterruptedException"),
             new Patch("park", "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject", "awaitUntil", "(Ljava/util/Date;)Z", Advices.RaiseKill.class,
-                    "Condition.awaitUntil: a kill is raised instead of InterruptedException"));
+                    "Condition.awaitUntil: a kill is raised instead of InterruptedException"),
+            new Patch("files", "java.io.FileInputStream", "read", "()I", Advices.FileReadOne.class,
+                    "a greenlet reading a pipe/tty (child-process output, System.in) waits on its hub for data; a regular file is read on the hub's thread pool"),
+            new Patch("files", "java.io.FileInputStream", "read", "([B)I", Advices.FileReadArray.class,
+                    "as read(): this overload calls the native readBytes directly"),
+            new Patch("files", "java.io.FileInputStream", "read", "([BII)I", Advices.FileReadBytes.class,
+                    "as read(): BufferedInputStream and Process streams read through here"),
+            new Patch("files", "java.io.FileOutputStream", "write", "(I)V", Advices.FileWriteOne.class,
+                    "a greenlet writing a pipe (a child's stdin) waits on its hub until it is writable; a regular file is written on the hub's thread pool"),
+            new Patch("files", "java.io.FileOutputStream", "write", "([B)V", Advices.FileWriteArray.class,
+                    "as write(int)"),
+            new Patch("files", "java.io.FileOutputStream", "write", "([BII)V", Advices.FileWriteBytes.class,
+                    "as write(int)"));
 }

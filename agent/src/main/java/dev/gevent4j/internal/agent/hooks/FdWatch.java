@@ -69,7 +69,8 @@ final class FdWatch implements EpollIoHandle {
             if (reader == null && writer == null) {
                 cancel();
             }
-            throw new IOException("gevent4j: epoll_ctl failed for fd " + fdVal, e.getCause() != null ? e.getCause() : e);
+            throw new NotPollableException("gevent4j: epoll_ctl failed for fd " + fdVal,
+                    e.getCause() != null ? e.getCause() : e);
         }
     }
 

@@ -80,6 +80,21 @@ public final class SocketWaits {
         }
     }
 
+    /**
+     * Parks the calling greenlet of {@code hub} until {@code fd} (a pipe, tty or socket the JDK reads or writes with
+     * a blocking call) is ready for {@code event}. Returns false at once if the fd cannot be polled (a regular file:
+     * epoll_ctl refuses it).
+     */
+    static boolean awaitReady(Hub hub, int fd, int event) throws IOException {
+        PollWait w = new PollWait(hub, fd, event == POLLIN, Thread.currentThread(), 0);
+        try {
+            w.await();
+            return true;
+        } catch (NotPollableException e) {
+            return false;
+        }
+    }
+
     /** Number of greenlets waiting for socket readiness, for tests and monitoring. */
     public static int waiting() {
         return WAITS.size();

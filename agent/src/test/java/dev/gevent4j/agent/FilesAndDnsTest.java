@@ -1,0 +1,116 @@
+package dev.gevent4j.agent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.Hub;
+import dev.gevent4j.internal.agent.hooks.GreenletResolver;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.net.spi.InetAddressResolver;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Under the agent, pipe reads/writes wait on the hub, regular files and DNS run on the hub's thread pool. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FilesAndDnsTest {
+    // File and pipe tests: FilesTest (the files option is off by default).
+    private Hub hub;
+
+    @BeforeEach
+    void createHub() {
+        hub = Hub.create();
+    }
+
+    @AfterEach
+    void closeHub() {
+        hub.close();
+    }
+
+    /** Spawns a greenlet that ticks every 5 ms until {@code until} is dead; returns the tick counter. */
+    private AtomicInteger ticker(Greenlet<?> until) {
+        AtomicInteger ticks = new AtomicInteger();
+        hub.spawn(() -> {
+            while (!until.isDead()) {
+                ticks.incrementAndGet();
+                Thread.sleep(5);
+            }
+            return null;
+        });
+        return ticks;
+    }
+
+    @Test
+    void aSlowResolverRunsOnThePoolWhileOtherGreenletsRun() throws Exception {
+        InetAddressResolver slow = new InetAddressResolver() {
+            @Override
+            public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {
+                try {
+                    Thread.sleep(500); // a slow name server; blocks a platform pool thread, not the hub
+                } catch (InterruptedException e) {
+                    throw new UnknownHostException("interrupted");
+                }
+                if (host.endsWith(".invalid")) {
+                    throw new UnknownHostException(host);
+                }
+                return Stream.of(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 7}));
+            }
+
+            @Override
+            public String lookupByAddress(byte[] addr) {
+                return "seven.test";
+            }
+        };
+        GreenletResolver resolver = new GreenletResolver(slow);
+        Greenlet<List<InetAddress>> lookup = hub.spawn(() -> resolver.lookupByName("slow.test",
+                InetAddressResolver.LookupPolicy.of(InetAddressResolver.LookupPolicy.IPV4)).toList());
+        AtomicInteger ticks = ticker(lookup);
+        assertEquals(List.of(InetAddress.getByAddress("slow.test", new byte[] {127, 0, 0, 7})), lookup.get());
+        assertTrue(ticks.get() >= 20, "the other greenlet ticked only " + ticks.get() + " times in ~0.5 s");
+        Greenlet<Void> failing = hub.spawn(() -> {
+            resolver.lookupByName("x.invalid", InetAddressResolver.LookupPolicy.of(
+                    InetAddressResolver.LookupPolicy.IPV4));
+            return null;
+        });
+        assertThrows(UnknownHostException.class, () -> {
+            try {
+                failing.get();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    @Test
+    void inetAddressLookupsOfGreenletsGoThroughTheAgentsResolver() throws Exception {
+        long before = GreenletResolver.offloaded();
+        String name = "gevent4j-" + System.nanoTime() + ".invalid";
+        Greenlet<String> g = hub.spawn(() -> {
+            try {
+                InetAddress.getByName(name);
+                return "resolved?!";
+            } catch (UnknownHostException e) {
+                return "unknown";
+            }
+        });
+        assertEquals("unknown", g.get());
+        assertTrue(GreenletResolver.offloaded() > before, "the lookup did not go through the agent's resolver");
+        assertTrue(InetAddress.getByName("localhost").isLoopbackAddress()); // platform thread: the JDK's own path
+    }
+}
