@@ -1,7 +1,9 @@
 package dev.gevent4j.internal.agent;
 
 import dev.gevent4j.internal.agent.hooks.HubTimers;
+import dev.gevent4j.internal.agent.hooks.KillPoints;
 import dev.gevent4j.internal.agent.hooks.SocketWaits;
+import dev.gevent4j.internal.agent.hooks.ThreadGreenlets;
 import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -58,6 +60,61 @@ final class Advices {
                          @Advice.Return(readOnly = false) Future<?> result) {
             if (hubTimer != null) {
                 result = hubTimer;
+            }
+        }
+    }
+
+    /** {@code java.lang.Thread.start()} (platform threads only: VirtualThread overrides it). */
+    static final class ThreadStart {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static boolean enter(@Advice.This Thread thread) {
+            return ThreadGreenlets.start(thread);
+        }
+    }
+
+    /** {@code java.lang.Thread.alive()}, behind the final {@code isAlive()}. */
+    static final class ThreadAlive {
+        @Advice.OnMethodExit
+        static void exit(@Advice.This Thread thread, @Advice.Return(readOnly = false) boolean alive) {
+            if (!alive && ThreadGreenlets.isAlive(thread)) {
+                alive = true;
+            }
+        }
+    }
+
+    /** {@code java.lang.Thread.threadState()}, behind {@code getState()} and {@code join(Duration)}. */
+    static final class ThreadState {
+        @Advice.OnMethodExit
+        static void exit(@Advice.This Thread thread, @Advice.Return(readOnly = false) Thread.State state) {
+            if (state == Thread.State.NEW || state == Thread.State.TERMINATED) {
+                Thread.State s = ThreadGreenlets.state(thread);
+                if (s != null) {
+                    state = s;
+                }
+            }
+        }
+    }
+
+    /** {@code java.lang.Thread.interrupt()} of a thread that runs as a greenlet: interrupt the greenlet. */
+    static final class ThreadInterrupt {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static boolean enter(@Advice.This Thread thread) {
+            return ThreadGreenlets.interrupt(thread);
+        }
+    }
+
+    /**
+     * Exit of a blocking JDK method that throws InterruptedException (Thread.sleepNanos, AQS interruptible acquires,
+     * ConditionObject awaits): an interrupt that a pending kill/Timeout caused is replaced by that kill.
+     */
+    static final class RaiseKill {
+        @Advice.OnMethodExit(onThrowable = InterruptedException.class)
+        static void exit(@Advice.Thrown(readOnly = false) Throwable thrown) {
+            if (thrown instanceof InterruptedException) {
+                Throwable kill = KillPoints.pendingKill();
+                if (kill != null) {
+                    thrown = kill;
+                }
             }
         }
     }

@@ -1,0 +1,197 @@
+package dev.gevent4j.internal.agent.hooks;
+
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.GreenletExit;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code threads=true}: an application's {@code Thread.start()} runs the thread's {@code run()} as a greenlet on
+ * the starter's hub (the default hub outside any greenlet) instead of starting a platform thread. The Thread object
+ * stays the application's handle: {@code isAlive}, {@code join}, {@code getState}, {@code interrupt} and
+ * {@code getName} answer for the greenlet.
+ *
+ * <pre>{@code
+ * Thread t = new Thread(() -> serve(socket));   // application code, unchanged
+ * t.start();                                    // a greenlet on the hub under the agent
+ * t.join();                                     // waits for that greenlet
+ * }</pre>
+ *
+ * <p>Which threads: plain {@code java.lang.Thread} objects and application subclasses, started (directly or through
+ * a java.util.concurrent pool) by application code. Threads of JDK subclasses (InnocuousThread, ForkJoinWorkerThread,
+ * java.util.Timer's thread, ...), threads started by JDK code alone, and threads started by Netty, gevent4j, Maven
+ * Surefire or JUnit stay platform threads.
+ *
+ * <p>Kill: a hub's {@code close()} kills such greenlets like any other; an uncaught exception goes to the Thread's
+ * {@code UncaughtExceptionHandler}, as for a real thread. While a non-daemon one is alive, a non-daemon platform
+ * thread ("gevent4j-keepalive") keeps the JVM from exiting, as the real thread would.
+ */
+public final class ThreadGreenlets {
+    private static final Map<Thread, Greenlet<?>> LIVE = new ConcurrentHashMap<>();
+    private static final Map<Thread, Boolean> ENDED = Collections.synchronizedMap(new WeakHashMap<>());
+    /* Callers whose threads stay platform threads (besides the JDK and the boot jar: runtime, Netty, hooks). */
+    private static final Set<String> PLATFORM_PREFIXES = Set.of("io.netty.", "dev.gevent4j.internal.",
+            "org.apache.maven.surefire.", "org.junit.", "net.bytebuddy.");
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    private static final Object KEEPALIVE = new Object();
+    private static int nonDaemonLive;
+    /** Threads this class starts itself, which must stay platform threads. */
+    private static final Set<Thread> OWN = ConcurrentHashMap.newKeySet();
+
+    private ThreadGreenlets() {}
+
+    /** Advice of Thread.start(): true if {@code t} was started as a greenlet (skip the JDK's start). */
+    public static boolean start(Thread t) {
+        if (t.isVirtual() || OWN.remove(t) || !isApplicationThread(t)) {
+            return false;
+        }
+        synchronized (t) {
+            if (LIVE.containsKey(t) || ENDED.containsKey(t) || t.getState() != Thread.State.NEW) {
+                throw new IllegalThreadStateException();
+            }
+            boolean daemon = t.isDaemon();
+            if (!daemon) {
+                keepAlive(+1);
+            }
+            Greenlet<Void> g = new Greenlet<Void>((Runnable) () -> runAsThread(t, daemon)); // caller's hub
+            LIVE.put(t, g);
+            g.setName(t.getName());
+            try {
+                g.start();
+            } catch (RuntimeException e) {
+                LIVE.remove(t);
+                if (!daemon) {
+                    keepAlive(-1);
+                }
+                throw e;
+            }
+        }
+        return true;
+    }
+
+    private static void runAsThread(Thread t, boolean daemon) {
+        try {
+            Thread.currentThread().setName(t.getName());
+            t.run();
+        } catch (GreenletExit killed) {
+            // killed (hub closed): a thread that was stopped
+        } catch (Throwable e) {
+            try {
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            } catch (Throwable ignored) {
+                // as the JVM does: an exception from the handler itself is ignored
+            }
+        } finally {
+            synchronized (t) {
+                ENDED.put(t, Boolean.TRUE);
+                LIVE.remove(t);
+                t.notifyAll(); // Thread.join waits on the Thread's monitor
+            }
+            if (!daemon) {
+                keepAlive(-1);
+            }
+        }
+    }
+
+    /** Advice of Thread.alive(): whether {@code t} runs as a greenlet. */
+    public static boolean isAlive(Thread t) {
+        return !LIVE.isEmpty() && LIVE.containsKey(t);
+    }
+
+    /** Advice of Thread.threadState(): the state of {@code t}'s greenlet, or null if it is not one. */
+    public static Thread.State state(Thread t) {
+        if (LIVE.isEmpty() && ENDED.isEmpty()) {
+            return null;
+        }
+        Greenlet<?> g = LIVE.get(t);
+        if (g != null) {
+            Thread vt = g.getThread();
+            return vt == null ? Thread.State.RUNNABLE : vt.getState() == Thread.State.NEW ? Thread.State.RUNNABLE
+                    : vt.getState() == Thread.State.TERMINATED ? Thread.State.RUNNABLE : vt.getState();
+        }
+        return ENDED.containsKey(t) ? Thread.State.TERMINATED : null;
+    }
+
+    /** Advice of Thread.interrupt(): interrupts {@code t}'s greenlet; true if it is one. */
+    public static boolean interrupt(Thread t) {
+        if (LIVE.isEmpty()) {
+            return false;
+        }
+        Greenlet<?> g = LIVE.get(t);
+        if (g == null) {
+            return false;
+        }
+        Thread vt = g.getThread();
+        if (vt != null) {
+            vt.interrupt();
+        }
+        return true;
+    }
+
+    /** The greenlet running {@code t}, or null. */
+    public static Greenlet<?> greenletOf(Thread t) {
+        return LIVE.get(t);
+    }
+
+    static boolean isApplicationThread(Thread t) {
+        Class<?> c = t.getClass();
+        if (c != Thread.class && isJdk(c)) {
+            return false; // InnocuousThread, ForkJoinWorkerThread, TimerThread, CarrierThread, ...
+        }
+        Class<?> caller = WALKER.walk(frames -> frames
+                .map(StackWalker.StackFrame::getDeclaringClass)
+                .filter(k -> k != ThreadGreenlets.class && !isJdk(k))
+                .findFirst().orElse(null));
+        if (caller == null || caller.getClassLoader() == null) {
+            return false; // started by the JDK alone, or by gevent4j's runtime or Netty (the boot jar)
+        }
+        String n = caller.getName();
+        for (String p : PLATFORM_PREFIXES) {
+            if (n.startsWith(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isJdk(Class<?> c) {
+        ClassLoader l = c.getClassLoader();
+        if (l == null) {
+            String n = c.getName();
+            return !n.startsWith("dev.gevent4j.") && !n.startsWith("io.netty."); // the boot jar is not the JDK
+        }
+        return l == ClassLoader.getPlatformClassLoader();
+    }
+
+    private static void keepAlive(int delta) {
+        boolean startKeeper;
+        synchronized (KEEPALIVE) {
+            startKeeper = nonDaemonLive == 0 && delta > 0;
+            nonDaemonLive += delta;
+            if (nonDaemonLive == 0) {
+                KEEPALIVE.notifyAll();
+            }
+        }
+        if (startKeeper) {
+            Thread keeper = new Thread(ThreadGreenlets::keepJvmAlive, "gevent4j-keepalive");
+            keeper.setDaemon(false);
+            OWN.add(keeper);
+            keeper.start(); // started from dev.gevent4j code: stays a platform thread
+        }
+    }
+
+    private static void keepJvmAlive() {
+        synchronized (KEEPALIVE) {
+            while (nonDaemonLive > 0) {
+                try {
+                    KEEPALIVE.wait();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+}
