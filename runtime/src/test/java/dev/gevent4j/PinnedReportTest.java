@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,14 +49,14 @@ class PinnedReportTest {
                 "--add-exports", "java.base/jdk.internal.access=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-Dgevent4j.monitor.pinned=true", "-cp", System.getProperty("java.class.path"),
                 Child.class.getName()));
-        Path log = java.nio.file.Files.createTempFile("pinned", ".log");
+        Path log = Files.createTempFile("pinned", ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean exited = p.waitFor(60, TimeUnit.SECONDS);
         if (!exited) {
             p.destroyForcibly().waitFor();
         }
-        String out = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
-        java.nio.file.Files.delete(log);
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
         assertTrue(exited, "the child JVM did not exit: " + out);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("child done"), out);
