@@ -43,6 +43,11 @@ import java.util.function.Consumer;
  * kill or Timeout never arrives while the greenlet runs CPU code without blocking. gevent4j's own waits ignore
  * {@link Thread#interrupt()} (the interrupt status is kept for the next interruptible wait).
  *
+ * <p><b>The greenlet's thread.</b> gevent4j uses the uncaught-exception-handler slot of a greenlet's virtual thread
+ * to find the greenlet from {@link Thread#currentThread()}: do not replace it with
+ * {@code Thread.currentThread().setUncaughtExceptionHandler(...)} inside a greenlet (the greenlet's outcome already
+ * captures every exception it ends with).
+ *
  * <p><b>Parents and switching.</b> A greenlet's parent is the greenlet (or, outside any hub, the calling thread's
  * root greenlet) that created it. {@link #switchTo} hands a value to another greenlet and waits until a value is
  * switched back; when a greenlet's function ends while its parent waits in {@code switchTo}, the parent receives
