@@ -43,6 +43,11 @@ import java.util.function.Consumer;
  * kill or Timeout never arrives while the greenlet runs CPU code without blocking. gevent4j's own waits ignore
  * {@link Thread#interrupt()} (the interrupt status is kept for the next interruptible wait).
  *
+ * <p><b>The greenlet's thread.</b> gevent4j uses the uncaught-exception-handler slot of a greenlet's virtual thread
+ * to find the greenlet from {@link Thread#currentThread()}: do not replace it with
+ * {@code Thread.currentThread().setUncaughtExceptionHandler(...)} inside a greenlet (the greenlet's outcome already
+ * captures every exception it ends with).
+ *
  * <p><b>Parents and switching.</b> A greenlet's parent is the greenlet (or, outside any hub, the calling thread's
  * root greenlet) that created it. {@link #switchTo} hands a value to another greenlet and waits until a value is
  * switched back; when a greenlet's function ends while its parent waits in {@code switchTo}, the parent receives
@@ -65,7 +70,6 @@ public class Greenlet<T> {
      */
 
     private static final System.Logger LOG = System.getLogger("dev.gevent4j");
-    private static final ScopedValue<Greenlet<?>> CURRENT = ScopedValue.newInstance();
     private static final ThreadLocal<Greenlet<?>> ROOT = ThreadLocal.withInitial(() -> new Greenlet<>());
     private static final AtomicLong IDS = new AtomicLong();
     private static final AtomicLong FINISH_SEQ = new AtomicLong();
@@ -130,6 +134,7 @@ public class Greenlet<T> {
         this.fn = Objects.requireNonNull(fn, "fn");
         this.id = IDS.incrementAndGet();
         this.strand = new Strand(null);
+        this.strand.setOwner(this);
         this.parent = currentOrRoot();
     }
 
@@ -154,12 +159,14 @@ public class Greenlet<T> {
 
     /** The greenlet running the caller, or null outside any greenlet. */
     static Greenlet<?> currentGreenlet() {
-        return CURRENT.isBound() ? CURRENT.get() : null;
+        Strand s = Strand.ofCurrentGreenlet();
+        return s == null ? null : (Greenlet<?>) s.owner();
     }
 
     /** The current greenlet, or the calling thread's root greenlet outside any hub. */
     static Greenlet<?> currentOrRoot() {
-        return CURRENT.isBound() ? CURRENT.get() : ROOT.get();
+        Greenlet<?> g = currentGreenlet();
+        return g != null ? g : ROOT.get();
     }
 
     boolean isRoot() {
@@ -182,10 +189,11 @@ public class Greenlet<T> {
         if (state != NEW) {
             return this;
         }
-        Thread t = hub.newThread(this::body);
+        Thread t = hub.newThread(this::runBody);
         if (!STATE.compareAndSet(this, NEW, STARTED)) {
             return this;
         }
+        t.setUncaughtExceptionHandler(strand); // how currentGreenlet() finds this greenlet: see Strand
         thread = t;
         strand.setThread(t);
         GreenletSpawnEvent ev = new GreenletSpawnEvent();
@@ -219,10 +227,6 @@ public class Greenlet<T> {
             }
         });
         return this;
-    }
-
-    private void body() {
-        ScopedValue.where(CURRENT, this).run(this::runBody);
     }
 
     private void runBody() {

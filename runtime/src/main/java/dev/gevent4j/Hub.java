@@ -477,6 +477,11 @@ public final class Hub implements AutoCloseable {
         liveCount--;
     }
 
+    /** Whether the caller is a hub's own platform thread (not a greenlet). */
+    static boolean isHubThread() {
+        return OWN_THREAD.get() != null;
+    }
+
     /**
      * The hub whose platform thread is the caller, if {@code scheduler} is that hub's virtual-thread scheduler; else
      * null. For the agent: the JDK schedules a greenlet's timed-park wake-up on its carrier, the hub thread.
@@ -597,7 +602,6 @@ public final class Hub implements AutoCloseable {
     // The loop
 
     private void loopMain() {
-        Waits.HUB_THREAD.set(Boolean.TRUE);
         OWN_THREAD.set(this);
         started.countDown();
         long closeDeadline = 0;

@@ -309,7 +309,9 @@ final class HubMonitor {
                                         + f.getMethod().getName() + ":" + f.getLineNumber())
                                 .reduce("", (a, b) -> a + "\n" + b)));
                 rs.setReuse(false);
-                rs.startAsync();
+                // start() blocks and runs the stream on the calling thread; startAsync() would use a non-daemon
+                // thread that keeps the JVM alive after main returns.
+                Thread.ofPlatform().name("gevent4j-monitor-pinned").daemon(true).start(rs::start);
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.WARNING, "could not start JFR pinning reports", t);
             }

@@ -63,14 +63,12 @@ final class Waits {
     }
 
     static void checkNotHubThread() {
-        if (HUB_THREAD.get()) {
+        if (Hub.isHubThread()) {
             throw new IllegalStateException("a blocking call on a hub's own thread (in a callback or link) would stall "
                     + "every greenlet of the hub: spawn a greenlet for work that blocks");
         }
     }
 
-    /** Set on hub threads; see {@link #checkNotHubThread()}. */
-    static final ThreadLocal<Boolean> HUB_THREAD = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private static boolean awaitInGreenlet(Greenlet<?> g, BooleanSupplier done, long timeoutNanos, boolean internal,
                                            Object blocker) {

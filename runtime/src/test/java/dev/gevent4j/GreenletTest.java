@@ -80,6 +80,19 @@ class GreenletTest {
     }
 
     @Test
+    void joinAllListsAGreenletGivenTwiceOnce() {
+        try (Hub hub = Hub.create()) {
+            Greenlet<String> a = hub.spawn(() -> {
+                Gevent.sleep(20);
+                return "a";
+            });
+            Greenlet<String> b = hub.spawn(() -> "b");
+            assertEquals(List.of(b, a), Gevent.joinAll(List.of(a, b, a, a)));
+            assertEquals(List.of(b, a), Gevent.joinAll(List.of(a, b, a)), "already dead when joined");
+        }
+    }
+
+    @Test
     void joinAllRaiseErrorRaisesTheFirstFailure() {
         try (Hub hub = Hub.create()) {
             Greenlet<Object> bad = hub.spawn(() -> {

@@ -172,6 +172,21 @@ public final class Env {
         return v;
     }
 
+    /** wrk's version line ({@code wrk -v} prints it and exits with status 1). */
+    public static String wrkVersion(String wrk) {
+        try {
+            Process p = new ProcessBuilder(wrk, "-v").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(20, TimeUnit.SECONDS);
+            return out.lines().findFirst().orElse("?").trim();
+        } catch (IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
     /** Runs a short command, returning its stdout ("" if it fails or is missing). */
     public static String run(String... cmd) {
         try {

@@ -177,13 +177,14 @@ public final class Harness {
 
     private static final Map<String, String> JMH_CONTENDERS = Map.of("gevent4j", GEVENT4J,
             "gevent4jJuc", GEVENT4J + " (j.u.c. queue)", "virtualThreads", VT, "virtualThreadsOneCarrier", VT1,
-            "platformThreads", THREADS);
+            "platformThreads", THREADS, "gevent4jParallelGC", GEVENT4J + " (ParallelGC)",
+            "virtualThreadsParallelGC", VT + " (ParallelGC)");
 
     private void jmh(int w, String benchClass, String metric, String unit, Map<String, String> notes)
             throws Exception {
         Map<String, Double> m = Micro.run(benchClass, smoke);
         for (String method : List.of("gevent4j", "gevent4jJuc", "virtualThreads", "virtualThreadsOneCarrier",
-                "platformThreads")) {
+                "platformThreads", "gevent4jParallelGC", "virtualThreadsParallelGC")) {
             if (m.containsKey(method)) {
                 add(Result.of(w, metric, unit, true, JMH_CONTENDERS.get(method), m.get(method),
                         notes.getOrDefault(method, "")));
@@ -210,9 +211,27 @@ public final class Harness {
 
     private void spawnJoin() throws Exception {
         String metric = "spawn + join";
-        jmh(1, "SpawnJoinBenchmark", metric, "ns/task", Map.of("platformThreads", "1,000 tasks per run"));
+        jmh(1, "SpawnJoinBenchmark", metric, "ns/task", Map.of("platformThreads", "1,000 tasks per run",
+                "gevent4jParallelGC", "-XX:+UseParallelGC", "virtualThreadsParallelGC", "-XX:+UseParallelGC"));
         int n = smoke ? 10_000 : 100_000;
         pythonMicro(1, metric, "ns/task", n == 100_000 ? "" : n + " tasks", "spawn", "" + n, smoke ? "1" : "3");
+        cpuPerTask(1, "spawn", "spawn + join, process CPU", "ns/task");
+    }
+
+    /** Process CPU time per task of workloads 1 and 2 (see CpuPerTask), for gevent4j and virtual threads. */
+    private void cpuPerTask(int w, String what, String metric, String unit) {
+        for (String c : List.of(GEVENT4J, VT, VT1)) {
+            List<String> jvm = c.equals(VT1) ? List.of("-Djdk.virtualThreadScheduler.parallelism=1") : List.of();
+            List<String> cmd = Env.javaCommand(jvm, "dev.gevent4j.bench.macro.CpuPerTask", what,
+                    c.equals(GEVENT4J) ? "gevent4j" : "vt", smoke ? "2" : "12");
+            try (Proc p = Proc.start("cpu-" + what + "-" + Macro.slug(c), cmd)) {
+                double cpu = Double.parseDouble(p.awaitLine("RESULT cpu_ns ", Duration.ofMinutes(3)).trim());
+                double wall = Double.parseDouble(p.awaitLine("RESULT wall_ns ", Duration.ofMinutes(1)).trim());
+                add(Result.of(w, metric, unit, true, c, cpu, String.format("wall %s ns", Report.format(wall))));
+            } catch (Exception e) {
+                fail(w, c, e);
+            }
+        }
     }
 
     private void roundTrip() throws Exception {
@@ -221,6 +240,7 @@ public final class Harness {
                 "virtualThreads", "Thread.yield", "virtualThreadsOneCarrier", "Thread.yield",
                 "platformThreads", "Thread.yield, 2 cores: not a hand-off"));
         pythonMicro(2, metric, "ns", "sleep(0)", "sleep0", smoke ? "2000" : "20000", smoke ? "1" : "5");
+        cpuPerTask(2, "roundtrip", "round trip, process CPU", "ns");
     }
 
     private void queuePingPong() throws Exception {

@@ -131,7 +131,7 @@ final class Macro {
 
     private static String note(String c) {
         return switch (c) {
-            case GEVENT4J -> "greenlet per connection, java.net sockets, no agent";
+            case GEVENT4J -> "StreamServer: greenlet per connection, java.net sockets, no agent";
             case AGENT -> "platform-thread server code under -javaagent";
             case VT1 -> "jdk.virtualThreadScheduler.parallelism=1";
             case THREADS -> "thread per connection";

@@ -36,8 +36,7 @@ final class Micro {
                 .verbosity(smoke ? VerboseMode.SILENT : VerboseMode.NORMAL)
                 .jvm(Env.javaExe());
         if (smoke) {
-            o.forks(1).warmupIterations(1).warmupTime(TimeValue.milliseconds(100))
-                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(100));
+            o.forks(1).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(100));
         }
         Collection<RunResult> results = new Runner(o.build()).run();
         Map<String, Double> medians = new java.util.LinkedHashMap<>();

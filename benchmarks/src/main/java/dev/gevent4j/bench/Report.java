@@ -88,8 +88,7 @@ final class Report {
                 .append("; JMH 1.37\n");
         sb.append("- Python: ").append(python == null ? "not installed" : Env.pythonVersions(python)).append('\n');
         String wrk = Env.wrk();
-        sb.append("- wrk: ").append(wrk == null ? "not installed" : Env.run(wrk, "-v").lines().findFirst().orElse("?")
-                .trim()).append('\n');
+        sb.append("- wrk: ").append(wrk == null ? "not installed" : Env.wrkVersion(wrk)).append('\n');
         sb.append("- gevent4j agent: ").append(Env.agentJar() == null ? "absent (its contenders are skipped)"
                 : Env.agentJar().getFileName().toString()).append('\n');
         sb.append("- Micro workloads: JMH, one fork per contender, medians of the measurement iterations. Macro "

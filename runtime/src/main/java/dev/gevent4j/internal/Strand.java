@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread's next gevent4j blocking point and the interrupt that gevent4j caused is cleared there.
  * The waiting side sets {@code waitState} before it checks {@code pending}, so one side always sees the other.
  */
-public final class Strand {
+public final class Strand implements Thread.UncaughtExceptionHandler {
     /** Not in a gevent4j wait: running, runnable, or blocked in code gevent4j does not control. */
     public static final int RUNNING = 0;
     /** In a gevent4j wait that something outside the hub's own greenlets may end. */
@@ -78,6 +78,38 @@ public final class Strand {
 
     public Strand(Thread thread) {
         this.thread = thread;
+    }
+
+    /** The greenlet this strand belongs to (null for a thread outside any hub). */
+    private Object owner;
+
+    /** Sets the owning greenlet, once, before its thread starts. */
+    public void setOwner(Object greenlet) {
+        this.owner = greenlet;
+    }
+
+    public Object owner() {
+        return owner;
+    }
+
+    /**
+     * A greenlet's strand is installed as its virtual thread's uncaught-exception handler: that is how the runtime
+     * finds the current greenlet from {@code Thread.currentThread()} without a ThreadLocal or ScopedValue (each
+     * costs objects and stack frames per greenlet). A greenlet's body catches everything, so this never runs for
+     * one; it is here only for the contract.
+     */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        System.getLogger("dev.gevent4j").log(System.Logger.Level.ERROR, "uncaught exception in " + t, e);
+    }
+
+    /** The strand of the greenlet running on the calling thread, or null. */
+    public static Strand ofCurrentGreenlet() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual() && t.getUncaughtExceptionHandler() instanceof Strand s) {
+            return s;
+        }
+        return null;
     }
 
     /** The strand of the calling platform (non-greenlet) thread. */

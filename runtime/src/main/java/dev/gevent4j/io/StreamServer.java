@@ -351,6 +351,9 @@ public final class StreamServer implements AutoCloseable {
             try {
                 if (state != STARTED && e instanceof SocketException) {
                     LOG.log(System.Logger.Level.DEBUG, "connection from {0} closed by server stop: {1}", peer, e);
+                } else if (peerWentAway(e)) {
+                    // a client resetting or dropping its connection is normal traffic, not a handler bug
+                    LOG.log(System.Logger.Level.DEBUG, "connection from {0} closed by the peer: {1}", peer, e);
                 } else {
                     LOG.log(System.Logger.Level.WARNING, "handler failed for connection from " + peer
                             + "; connection closed", e);
@@ -382,5 +385,17 @@ public final class StreamServer implements AutoCloseable {
         InetSocketAddress a = getAddress();
         return "StreamServer[" + (a != null ? a : bindAddress) + ", "
                 + (state == NEW ? "new" : state == STARTED ? "serving" : "stopped") + "]";
+    }
+
+    /** Whether {@code e} says the peer reset or closed the connection (ECONNRESET, EPIPE, EOF mid-message). */
+    static boolean peerWentAway(Throwable e) {
+        if (e instanceof java.io.EOFException) {
+            return true;
+        }
+        if (e instanceof SocketException) {
+            String m = String.valueOf(e.getMessage());
+            return m.contains("Connection reset") || m.contains("Broken pipe") || m.contains("connection was aborted");
+        }
+        return false;
     }
 }

@@ -159,6 +159,50 @@ class StreamServerTest {
     }
 
     @Test
+    void aPeerResetIsNotLoggedAsAHandlerFailure() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.gevent4j.io");
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        jul.addHandler(h);
+        try {
+            AtomicInteger ended = new AtomicInteger();
+            StreamServer server = started(new StreamServer(ANY_LOCAL, (s, peer) -> {
+                try {
+                    s.getInputStream().readAllBytes();
+                } finally {
+                    ended.incrementAndGet();
+                }
+            }));
+            OnHub.call(hub, () -> {
+                Socket c = new Socket();
+                c.connect(server.getAddress(), 5000);
+                c.getOutputStream().write("partial".getBytes(StandardCharsets.UTF_8));
+                Gevent.sleep(20);
+                c.setSoLinger(true, 0); // close sends RST
+                c.close();
+                return null;
+            });
+            waitUntil(() -> ended.get() == 1 && server.connectionCount() == 0);
+            assertEquals(List.of(), warnings.stream().map(java.util.logging.LogRecord::getMessage).toList());
+        } finally {
+            jul.removeHandler(h);
+        }
+    }
+
+    @Test
     void halfCloseLetsTheHandlerReplyAfterEndOfInput() throws Exception {
         StreamServer server = started(new StreamServer(ANY_LOCAL, (s, peer) -> {
             byte[] all = s.getInputStream().readAllBytes(); // until the client's shutdownOutput

@@ -1,6 +1,5 @@
 package dev.gevent4j.bench.macro;
 
-import dev.gevent4j.Gevent;
 import dev.gevent4j.Hub;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -18,7 +17,9 @@ import io.netty.channel.socket.SocketChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import dev.gevent4j.io.StreamServer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.ThreadFactory;
@@ -31,8 +32,8 @@ import java.util.concurrent.ThreadFactory;
  * java <gevent4j flags> -cp benchmarks.jar dev.gevent4j.bench.macro.Servers echo gevent4j 60
  * }</pre>
  *
- * <p>Contenders: {@code gevent4j} (one hub; a greenlet per connection using plain java.net sockets, which park
- * the greenlet, not the hub), {@code vt} (a virtual thread per connection; the harness adds
+ * <p>Contenders: {@code gevent4j} ({@code dev.gevent4j.io.StreamServer} on one hub: a greenlet per connection
+ * using plain java.net sockets, which park the greenlet, not the hub), {@code vt} (a virtual thread per connection; the harness adds
  * {@code -Djdk.virtualThreadScheduler.parallelism=1} for the one-carrier variant), {@code threads} (a platform
  * thread per connection; under {@code -javaagent} the agent turns them into greenlets), {@code netty} (raw Netty
  * epoll, one event loop for accepting and all connections). A connection's handler ends when the peer closes;
@@ -60,9 +61,11 @@ public final class Servers {
         });
         switch (who) {
             case "gevent4j" -> {
-                Hub hub = Hub.create("server-hub");
-                ServerSocket ss = listen();
-                hub.spawn(() -> acceptLoop(ss, http, Gevent::spawn));
+                StreamServer server = new StreamServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        (socket, peer) -> serve(socket, http)).backlog(4096).hub(Hub.create("server-hub"));
+                server.start();
+                System.out.println("PORT " + server.getAddress().getPort());
+                System.out.flush();
             }
             case "vt" -> {
                 ServerSocket ss = listen();
@@ -141,7 +144,7 @@ public final class Servers {
                     }
                 });
         Channel ch = b.bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
-        System.out.println("PORT " + ((java.net.InetSocketAddress) ch.localAddress()).getPort());
+        System.out.println("PORT " + ((InetSocketAddress) ch.localAddress()).getPort());
         System.out.flush();
     }
 

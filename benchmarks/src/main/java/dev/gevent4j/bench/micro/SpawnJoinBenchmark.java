@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>gevent4j: the spawner is a greenlet on a dedicated hub (as gevent's main greenlet is on its hub), each task
  * calls {@code Gevent.sleep(0)}, and {@code Gevent.joinAll} waits for them. Virtual threads: the benchmark thread
  * starts them on the JDK's default scheduler, each calls {@code Thread.yield()}, then joins each. Platform threads
- * run 1,000 tasks per invocation (100,000 would take about 8 s each); the score is still per task. No timeout,
+ * run 1,000 tasks per invocation (100,000 would take about 8 s each); the score is still per task. The
+ * {@code ...ParallelGC} variants repeat gevent4j and virtual threads with {@code -XX:+UseParallelGC}: with G1 (the
+ * default) the 100,000 simultaneously parked greenlets that gevent's FIFO semantics create dominate the cost. No timeout,
  * interrupt or kill is involved: every task ends by itself.
  */
 @State(Scope.Benchmark)
@@ -65,6 +67,21 @@ public class SpawnJoinBenchmark {
             }
             return Gevent.joinAll(gs).size();
         }).get();
+    }
+
+    /** The same with the Parallel collector: G1's cost for 100,000 live parked continuations, isolated. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    @Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE, Flags.PARALLEL_GC})
+    public Object gevent4jParallelGC() {
+        return gevent4j();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    @Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE, Flags.PARALLEL_GC})
+    public void virtualThreadsParallelGC() throws InterruptedException {
+        startAndJoin(Thread.ofVirtual(), N);
     }
 
     @Benchmark
