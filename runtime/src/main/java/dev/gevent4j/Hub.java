@@ -116,6 +116,24 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    /*
+     * Load up front the classes that every wait and the accept back-off need: a process out of file descriptors
+     * cannot open a jar or class file to load one later (FdLimitBurstTest: NoClassDefFoundError for Waits in an
+     * accept loop under EMFILE).
+     */
+    static {
+        String[] blockingPath = {"dev.gevent4j.Waits", "dev.gevent4j.Waits$WakeTimer", "dev.gevent4j.Waits$OutsideWait",
+            "dev.gevent4j.Greenlet$ThreadNode", "dev.gevent4j.Gevent", "dev.gevent4j.Timeout",
+            "dev.gevent4j.GreenletExit", "dev.gevent4j.LoopExit"};
+        for (String c : blockingPath) {
+            try {
+                Class.forName(c, true, Hub.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
     /** Every open hub, for the monitor, dumps and metrics. */
     static final Set<Hub> ALL = ConcurrentHashMap.newKeySet();
 
