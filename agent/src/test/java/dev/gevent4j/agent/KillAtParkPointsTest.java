@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * Under the agent (option park), kill and Timeout are raised at java.util.concurrent park points even when the
  * application swallows InterruptedException, and the lock, condition or queue stays usable.
  */
+// JUnit's @Timeout, fully qualified: dev.gevent4j.Timeout shares its simple name.
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KillAtParkPointsTest {
     private Hub hub;

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout.ThreadMode;
 
 /** Under the agent, greenlets' socket waits park on their hub's epoll loop; the hub runs others meanwhile. */
+// JUnit's @Timeout, fully qualified: dev.gevent4j.Timeout shares its simple name.
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SAME_THREAD)
 class SocketTest {
     private Hub hub;
