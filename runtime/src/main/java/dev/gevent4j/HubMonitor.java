@@ -36,6 +36,8 @@ final class HubMonitor {
     private static final Map<Hub, Watch> WATCHES = new ConcurrentHashMap<>();
     private static final VarHandle CARRIER;
     private static volatile boolean jmxDone;
+    /** Completed monitor periods (each commits the loop passes handed to it, then checks every hub). */
+    static volatile long ticks;
 
     static {
         VarHandle h = null;
@@ -120,6 +122,7 @@ final class HubMonitor {
                     LOG.log(System.Logger.Level.DEBUG, "monitor check failed for " + hub, t);
                 }
             }
+            ticks++;
         }
     }
 
@@ -139,8 +142,8 @@ final class HubMonitor {
         }
         if (!w.reported && stalledNanos >= thresholdNanos) {
             w.reported = true;
-            hub.stalls++;
             report(hub, stalledMillis);
+            hub.stalls++; // after the report: a reader that sees the count also sees the report and its JFR event
         }
     }
 

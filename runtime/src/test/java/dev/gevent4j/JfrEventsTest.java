@@ -31,10 +31,13 @@ class JfrEventsTest {
                 throw new IllegalStateException("recorded failure (expected in this test)");
             }).setName("failing").join();
             hub.spawn(() -> MonitorTest.spinFor(300)).setName("stalling").join();
-            for (int i = 0; i < 100 && !hub.isPolling(); i++) {
-                Thread.sleep(10);
+            while (hub.stalls < 1) { // the monitor has reported the stall (and committed its event)
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
-            Thread.sleep(150); // the monitor samples every 25 ms; give it a few periods after the stall
+            long t = HubMonitor.ticks;
+            while (HubMonitor.ticks < t + 2) { // a full monitor period since: the loop pass is committed too
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
             rec.stop();
             rec.dump(file);
         }
