@@ -33,10 +33,32 @@ class PinnedReportTest {
     /** The child JVM's program. */
     public static final class Child {
         public static void main(String[] args) throws Exception {
+            java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+            java.util.logging.Logger.getLogger("dev.gevent4j.monitor").addHandler(new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord r) {
+                    if (r.getMessage().contains("pinned")) {
+                        reported.countDown();
+                    }
+                }
+
+                @Override
+                public void flush() {}
+
+                @Override
+                public void close() {}
+            });
             try (Hub hub = Hub.create()) {
-                Thread.sleep(1500); // the JFR stream starts asynchronously
+                // the monitor's JFR stream starts on its own thread: wait until its recording runs
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings().stream()
+                        .noneMatch(r -> r.getState() == jdk.jfr.RecordingState.RUNNING)
+                        && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(5_000_000);
+                }
                 hub.spawn(SlowInit::touch).join();
-                Thread.sleep(2500); // JFR streams flush about once a second
+                // JFR streams deliver about once a second: wait for the report itself
+                System.out.println(reported.await(20, TimeUnit.SECONDS) ? "report seen" : "no report");
             }
             System.out.println("child done");
         }
