@@ -1,6 +1,7 @@
 package dev.gevent4j.internal.agent;
 
 import dev.gevent4j.internal.MonkeyState;
+import dev.gevent4j.internal.agent.hooks.KillPoints;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
@@ -130,6 +131,9 @@ final class PatchInstaller {
             for (Patch p : byClass.getOrDefault(type.getName(), List.of())) {
                 if (visited.contains(p.id())) {
                     MonkeyState.transformed(p.id());
+                    if (p.advice() == Advices.RaiseKill.class) {
+                        KillPoints.registerKillPoint(p.id());
+                    }
                 }
             }
         }
