@@ -12,16 +12,23 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Under the agent (option park), kill and Timeout are raised at java.util.concurrent park points even when the
- * application swallows InterruptedException, and the lock, condition or queue stays usable.
+ * Under the agent (option park), kill and Timeout are raised at JDK park points (java.util.concurrent waits,
+ * {@code Object.wait}, {@code Thread.join}, {@code Thread.sleep}) even when the application swallows
+ * InterruptedException, and the lock, condition, queue, future, barrier or monitor stays consistent and usable. The
+ * park points are listed in {@link ParkPoints}; each is tested with a kill while parked, a {@code Timeout} while
+ * parked, and a kill that arrived while the greenlet ran, before it entered the wait.
  */
 // JUnit's @Timeout, fully qualified: dev.gevent4j.Timeout shares its simple name.
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -39,9 +46,104 @@ class KillAtParkPointsTest {
     }
 
     private static void awaitParked(Greenlet<?> g) throws InterruptedException {
-        while (g.getThread() == null || (g.getThread().getState() != Thread.State.WAITING
-                && g.getThread().getState() != Thread.State.TIMED_WAITING)) {
-            Thread.sleep(1);
+        ParkPoints.awaitParked(g);
+    }
+
+    static Stream<ParkPoints.Case> parkPoints() {
+        return ParkPoints.all();
+    }
+
+    @ParameterizedTest(name = "kill while parked in {0}")
+    @MethodSource("parkPoints")
+    void killWhileParkedIsRaisedThereAndThePrimitiveStillWorks(ParkPoints.Case c) throws Exception {
+        try (ParkPoints.Point p = c.make().apply(hub)) {
+            AtomicInteger swallowed = new AtomicInteger();
+            AtomicBoolean interruptLeft = new AtomicBoolean();
+            Greenlet<Void> g = hub.spawn(() -> {
+                try {
+                    while (true) {
+                        try {
+                            p.block();
+                            throw new AssertionError("the wait returned");
+                        } catch (InterruptedException e) {
+                            if (swallowed.incrementAndGet() == 3) {
+                                return null; // the kill was not raised here: end, so that the test fails cleanly
+                            }
+                        }
+                    }
+                } finally {
+                    interruptLeft.set(Thread.currentThread().isInterrupted());
+                }
+            });
+            awaitParked(g);
+            g.kill();
+            assertTrue(((Object) g.value()) instanceof GreenletExit, c + ": " + g.exception());
+            assertEquals(0, swallowed.get(), "InterruptedExceptions the application saw");
+            assertFalse(interruptLeft.get(), "the interrupt that carried the kill is cleared");
+            p.stillWorks(hub);
+        }
+    }
+
+    @ParameterizedTest(name = "Timeout while parked in {0}")
+    @MethodSource("parkPoints")
+    void timeoutIsRaisedThereAsItselfAndThePrimitiveStillWorks(ParkPoints.Case c) throws Exception {
+        try (ParkPoints.Point p = c.make().apply(hub)) {
+            Greenlet<String> g = hub.spawn(() -> {
+                Timeout t = Timeout.start(Duration.ofMillis(20));
+                try {
+                    p.block();
+                    return "returned";
+                } catch (Timeout e) {
+                    if (e != t) {
+                        return "another Timeout: " + e;
+                    }
+                    return Thread.currentThread().isInterrupted() ? "interrupt left set" : "timeout";
+                } catch (InterruptedException e) {
+                    return "InterruptedException";
+                } finally {
+                    t.close();
+                }
+            });
+            assertEquals("timeout", g.get(Duration.ofSeconds(30)), c.toString());
+            p.stillWorks(hub);
+        }
+    }
+
+    @ParameterizedTest(name = "kill that arrived while running, then {0}")
+    @MethodSource("parkPoints")
+    void killThatArrivedWhileRunningIsRaisedOnEnteringTheWait(ParkPoints.Case c) throws Exception {
+        try (ParkPoints.Point p = c.make().apply(hub)) {
+            AtomicBoolean go = new AtomicBoolean();
+            AtomicBoolean running = new AtomicBoolean();
+            AtomicInteger swallowed = new AtomicInteger();
+            Greenlet<Void> g = hub.spawn(() -> {
+                running.set(true);
+                while (!go.get()) {
+                    Thread.onSpinWait(); // holds the hub: the kill comes from this test's thread meanwhile
+                }
+                while (true) {
+                    try {
+                        p.block();
+                        throw new AssertionError("the wait returned");
+                    } catch (InterruptedException e) {
+                        if (swallowed.incrementAndGet() == 3) {
+                            return null; // the kill was not raised here: end, so that the test fails cleanly
+                        }
+                    }
+                }
+            });
+            try {
+                while (!running.get()) {
+                    Thread.sleep(1); // blocking lets the hub start the greenlet this thread spawned
+                }
+                g.kill(new GreenletExit(), false, null); // the greenlet runs: delivered as an interrupt
+            } finally {
+                go.set(true);
+            }
+            g.join(Duration.ofSeconds(30));
+            assertTrue(((Object) g.value()) instanceof GreenletExit, c + ": " + g.exception());
+            assertEquals(0, swallowed.get(), "InterruptedExceptions the application saw");
+            p.stillWorks(hub);
         }
     }
 

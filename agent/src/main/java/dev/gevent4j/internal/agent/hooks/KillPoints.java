@@ -61,9 +61,10 @@ public final class KillPoints {
     }
 
     // Only reached on the exception path with a kill pending, so the stack walk costs nothing in normal operation.
-    // Frames: calledByKillPoint, pendingKill, the patched method (advice is inlined), its caller.
+    // Frames: calledByKillPoint, pendingKill, the patched method (advice is inlined), its caller. The descriptor
+    // needs RETAIN_CLASS_REFERENCE.
     private static boolean calledByKillPoint() {
-        return StackWalker.getInstance().walk(CALLER_IS_KILL_POINT);
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(CALLER_IS_KILL_POINT);
     }
 
     // A named class rather than a lambda: no invokedynamic bootstrap inside a patched JDK method.
@@ -76,7 +77,7 @@ public final class KillPoints {
             boolean patchedSeen = false;
             while (it.hasNext()) {
                 StackWalker.StackFrame f = it.next();
-                if (f.getClassName().equals(KillPoints.class.getName())) {
+                if (f.getDeclaringClass() == KillPoints.class) {
                     continue;
                 }
                 if (!patchedSeen) {
