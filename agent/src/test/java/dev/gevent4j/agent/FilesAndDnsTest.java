@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 /** Under the agent, pipe reads/writes wait on the hub, regular files and DNS run on the hub's thread pool. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FilesAndDnsTest {
-    // File and pipe tests: FilesTest (the files option is off by default).
+    // File and pipe tests: FilesTest and PinnedGreenletsTest.
     private Hub hub;
 
     @BeforeEach
