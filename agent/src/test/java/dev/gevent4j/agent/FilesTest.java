@@ -160,8 +160,58 @@ class FilesTest {
             }).get(Duration.ofSeconds(30));
             assertEquals(new String(data, StandardCharsets.UTF_8) + "!", new String(read, StandardCharsets.UTF_8));
             // Only the pool (threads named <hub>-pool-N, created on demand) ran them: it exists now.
-            assertTrue(Thread.getAllStackTraces().keySet().stream()
-                    .anyMatch(t -> t.getName().startsWith(hub.getName() + "-pool-")), "no pool thread was used");
+            assertTrue(poolWasUsed(), "no pool thread was used");
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    private boolean poolWasUsed() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith(hub.getName() + "-pool-"));
+    }
+
+    @Test
+    void randomAccessFilesAreReadAndWrittenOnTheHubsThreadPool() throws Exception {
+        Path f = Files.createTempFile("gevent4j-agent", ".raf");
+        try {
+            String read = hub.spawn(() -> {
+                try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+                    raf.write("random access".getBytes(StandardCharsets.UTF_8));
+                    raf.write('!');
+                    raf.seek(7);
+                    byte[] b = new byte[6];
+                    raf.readFully(b);
+                    return new String(b, StandardCharsets.UTF_8) + (char) raf.read() + raf.read();
+                }
+            }).get(Duration.ofSeconds(30));
+            assertEquals("access!-1", read);
+            assertTrue(poolWasUsed(), "no pool thread was used");
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    @Test
+    void fileChannelsAndNioFilesAreReadAndWrittenOnTheHubsThreadPool() throws Exception {
+        Path f = Files.createTempFile("gevent4j-agent", ".chan");
+        try {
+            String read = hub.spawn(() -> {
+                Files.writeString(f, "through a FileChannel");
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+                        java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.write(java.nio.ByteBuffer.wrap("A".getBytes(StandardCharsets.UTF_8)), 0);
+                    java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(9);
+                    java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(12);
+                    ch.read(new java.nio.ByteBuffer[] {head, tail}, 0, 2);
+                    java.nio.ByteBuffer at = java.nio.ByteBuffer.allocate(4);
+                    ch.read(at, 17);
+                    return new String(head.array(), StandardCharsets.UTF_8) + "|"
+                            + new String(at.array(), StandardCharsets.UTF_8) + "|" + Files.readString(f);
+                }
+            }).get(Duration.ofSeconds(30));
+            assertEquals("Ahrough a|nnel|Ahrough a FileChannel", read);
+            assertTrue(poolWasUsed(), "no pool thread was used");
         } finally {
             Files.deleteIfExists(f);
         }

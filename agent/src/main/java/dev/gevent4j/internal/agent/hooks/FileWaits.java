@@ -6,14 +6,10 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.UndeclaredThrowableException;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import jdk.internal.access.JavaIOFileDescriptorAccess;
 import jdk.internal.access.SharedSecrets;
 
@@ -31,8 +27,8 @@ import jdk.internal.access.SharedSecrets;
  *
  * <p>A greenlet pinned to its hub thread (inside a class initializer, below a native frame; see {@link Pinning})
  * runs the JDK's blocking call instead: waiting on the hub would freeze it. Kill and Timeout: raised while waiting
- * for readiness (nothing was read or written yet); a call already running on the thread pool is abandoned by a
- * killed greenlet and finishes there. Interrupt: as in the JDK (these calls are not interruptible). Platform
+ * for readiness (nothing of that chunk was read or written yet); during a call on the thread pool, raised once it
+ * returned (see {@link PoolCalls}). Interrupt: as in the JDK (these calls are not interruptible). Platform
  * threads: unchanged.
  */
 public final class FileWaits {
@@ -90,8 +86,8 @@ public final class FileWaits {
 
     private FileWaits() {}
 
-    /** The calling greenlet's epoll hub, or null (then the JDK's own call runs). */
-    private static Hub hub() {
+    /** The calling greenlet's epoll hub, or null (then the JDK's own call runs). Also used by the other file hooks. */
+    static Hub hub() {
         if (!AVAILABLE) {
             return null;
         }
@@ -127,7 +123,7 @@ public final class FileWaits {
         } else if (Pinning.pinned(hub)) {
             return null;
         }
-        return onPool(hub, () -> b == null ? (int) READ0.invokeExact(in) : (int) READ_BYTES.invokeExact(in, b, off, len));
+        return PoolCalls.run(hub, () -> b == null ? (int) READ0.invokeExact(in) : (int) READ_BYTES.invokeExact(in, b, off, len));
     }
 
     /**
@@ -156,7 +152,7 @@ public final class FileWaits {
             if (Pinning.pinned(hub)) {
                 return null;
             }
-            return onPool(hub, () -> {
+            return PoolCalls.run(hub, () -> {
                 if (b == null) {
                     WRITE1.invokeExact(out, oneByte, append);
                 } else {
@@ -170,7 +166,7 @@ public final class FileWaits {
                     || SocketWaits.awaitReady(hub, fdVal, SocketWaits.POLLOUT) != SocketWaits.NOT_POLLABLE) {
                 return null; // writable, or pinned: the JDK's write
             }
-            return onPool(hub, () -> {
+            return PoolCalls.run(hub, () -> {
                 if (b == null) {
                     WRITE1.invokeExact(out, oneByte, append);
                 } else {
@@ -191,7 +187,7 @@ public final class FileWaits {
             }
             if (state == SocketWaits.NOT_POLLABLE) {
                 int rest = len - done;
-                if (onPool(hub, () -> {
+                if (PoolCalls.run(hub, () -> {
                     WRITE_BYTES.invokeExact(out, b, from, rest, append);
                     return 0;
                 }) == null) {
@@ -247,42 +243,6 @@ public final class FileWaits {
             throw e;
         } catch (Throwable t) {
             throw new UndeclaredThrowableException(t);
-        }
-    }
-
-    private interface NativeFn {
-        int call() throws Throwable;
-    }
-
-    /** Runs {@code fn} on the hub's thread pool and waits; null if the pool is shut down (the hub is closing). */
-    private static Integer onPool(Hub hub, NativeFn fn) throws IOException {
-        Callable<Integer> c = () -> {
-            try {
-                return fn.call();
-            } catch (Exception | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new UndeclaredThrowableException(t);
-            }
-        };
-        dev.gevent4j.io.ThreadResult<Integer> r;
-        try {
-            r = hub.threadPool().submit(c);
-        } catch (IllegalStateException closing) {
-            return null;
-        }
-        try {
-            return r.get();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        } catch (CancellationException e) {
-            throw new IOException("gevent4j: hub " + hub.getName() + " closed during a file read or write on its "
-                    + "thread pool", e);
         }
     }
 }
