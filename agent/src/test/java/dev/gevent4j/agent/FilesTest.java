@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -214,6 +215,55 @@ class FilesTest {
             assertTrue(poolWasUsed(), "no pool thread was used");
         } finally {
             Files.deleteIfExists(f);
+        }
+    }
+
+    /**
+     * A RandomAccessFile over a FIFO: its read blocks a pool thread until data comes. Meanwhile the hub runs other
+     * greenlets, and a kill of the reader is raised only once the read returned — never abandoned half-way.
+     */
+    @Test
+    void aKillDuringAPoolCallIsRaisedOnceTheCallReturned() throws Exception {
+        Path dir = Files.createTempDirectory("gevent4j-fifo");
+        Path fifo = dir.resolve("fifo");
+        try {
+            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+            // "rw" (O_RDWR): opening a FIFO this way does not wait for a writer
+            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(fifo.toFile(), "rw")) {
+                AtomicInteger got = new AtomicInteger(-2);
+                Greenlet<Void> reader = hub.spawn(() -> {
+                    got.set(raf.read());
+                    return null;
+                });
+                AtomicInteger ticks = ticker(reader);
+                waitUntil("a pool thread blocks in RandomAccessFile.read0 and the ticker runs meanwhile", () ->
+                        ticks.get() >= 3 && Thread.getAllStackTraces().entrySet().stream().anyMatch(e ->
+                                e.getKey().getName().startsWith(hub.getName() + "-pool-")
+                                        && Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("read0"))));
+                IllegalStateException kill = new IllegalStateException("killed during a pool read");
+                reader.kill(kill, true, Duration.ofMillis(300));
+                assertTrue(!reader.isDead(), "the kill abandoned the read on the pool");
+                raf.write('A'); // this platform thread: the JDK's own write; the pool's read returns 'A'
+                assertTrue(reader.join(Duration.ofSeconds(30)));
+                assertEquals(kill, reader.exception());
+                assertEquals(-2, got.get(), "the read's result is dropped: the kill is raised from it");
+                raf.write('B');
+                assertEquals('B', raf.read(), "'A' was consumed by the killed greenlet's read");
+            }
+        } finally {
+            Files.deleteIfExists(fifo);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static void waitUntil(String what, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 20 s: " + what);
+            }
+            Thread.sleep(5);
         }
     }
 

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 
 /**
  * A blocking file call of a greenlet run on its hub's thread pool while the greenlet parks: the hub runs the other
@@ -45,44 +44,42 @@ final class PoolCalls {
         } catch (IllegalStateException closing) {
             return null;
         }
+        // Wait until the call returned, however often a kill or Timeout interrupts the wait; raise the first such
+        // afterwards. (Every throw is outside the try: the catch clauses must only see what r.get() raised.)
         Throwable deferred = null;
+        T value = null;
+        Throwable failure = null;
         while (true) {
             try {
-                T v = r.get();
-                if (deferred != null) {
-                    throw dev.gevent4j.internal.Throwables.fillAndCast(deferred);
-                }
-                return v;
-            } catch (CompletionException e) {
-                if (r.isDone() && e.getCause() == r.exception()) {
-                    if (deferred != null) {
-                        throw dev.gevent4j.internal.Throwables.fillAndCast(deferred);
-                    }
-                    if (e.getCause() instanceof IOException io) {
-                        throw io;
-                    }
-                    throw e;
-                }
-                deferred = deferred == null ? e : deferred;
+                value = r.get();
+                break;
             } catch (CancellationException e) {
-                if (deferred != null) {
-                    throw dev.gevent4j.internal.Throwables.fillAndCast(deferred);
-                }
-                throw new IOException("gevent4j: hub " + hub.getName() + " closed during a file call on its thread "
-                        + "pool", e);
+                failure = new IOException("gevent4j: hub " + hub.getName() + " closed during a file call on its "
+                        + "thread pool", e);
+                break;
             } catch (RuntimeException | Error e) {
-                if (r.isDone() && e == r.exception()) {
-                    if (deferred != null) {
-                        throw dev.gevent4j.internal.Throwables.fillAndCast(deferred);
-                    }
-                    if (e instanceof UncheckedIOException u) {
-                        throw u.getCause();
-                    }
-                    throw e;
+                Throwable own = r.isDone() ? r.exception() : null;
+                if (own != null && (e == own || e.getCause() == own)) {
+                    failure = own; // the call's own exception (a checked one came wrapped in CompletionException)
+                    break;
                 }
-                // a kill or Timeout raised in this greenlet while the call runs: raised once it returned
-                deferred = deferred == null ? e : deferred;
+                if (deferred == null) {
+                    deferred = e; // a kill or Timeout raised in this greenlet while the call runs
+                }
             }
         }
+        if (deferred != null) {
+            throw dev.gevent4j.internal.Throwables.fillAndCast(deferred);
+        }
+        if (failure != null) {
+            if (failure instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            throw dev.gevent4j.internal.Throwables.rethrow(failure); // unchecked as itself (its own stack trace)
+        }
+        return value;
     }
 }
