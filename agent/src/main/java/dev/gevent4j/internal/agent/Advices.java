@@ -3,6 +3,7 @@ package dev.gevent4j.internal.agent;
 import dev.gevent4j.internal.agent.hooks.FileChannelWaits;
 import dev.gevent4j.internal.agent.hooks.FileWaits;
 import dev.gevent4j.internal.agent.hooks.RandomAccessFileWaits;
+import dev.gevent4j.internal.agent.hooks.GreenletResolver;
 import dev.gevent4j.internal.agent.hooks.HubTimers;
 import dev.gevent4j.internal.agent.hooks.KillPoints;
 import dev.gevent4j.internal.agent.hooks.SocketWaits;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.net.spi.InetAddressResolver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -345,6 +347,18 @@ final class Advices {
             if (done != null) {
                 result = done;
             }
+        }
+    }
+
+    /**
+     * {@code java.net.InetAddress.loadResolver()} (private static): whatever resolver the JDK chose (the first
+     * InetAddressResolverProvider found, usually the application's own, else the built-in one) is wrapped so that
+     * greenlets' lookups run on their hub's thread pool. Not run when the method throws (the JDK then retries).
+     */
+    static final class InetAddressLoadResolver {
+        @Advice.OnMethodExit
+        static void exit(@Advice.Return(readOnly = false) InetAddressResolver resolver) {
+            resolver = GreenletResolver.wrap(resolver);
         }
     }
 }

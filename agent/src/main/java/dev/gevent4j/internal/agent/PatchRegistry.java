@@ -94,5 +94,10 @@ public final class PatchRegistry {
             new Patch("files", "sun.nio.ch.FileChannelImpl", "write", "(Ljava/nio/ByteBuffer;J)I",
                     Advices.ChannelWriteAt.class, "positional write: as write(ByteBuffer)"),
             new Patch("files", "sun.nio.ch.FileChannelImpl", "write", "([Ljava/nio/ByteBuffer;II)J",
-                    Advices.ChannelWriteV.class, "gathering write: as write(ByteBuffer)"));
+                    Advices.ChannelWriteV.class, "gathering write: as write(ByteBuffer)"),
+            new Patch("dns", "java.net.InetAddress", "loadResolver", "()Ljava/net/spi/InetAddressResolver;",
+                    Advices.InetAddressLoadResolver.class,
+                    "the system-wide resolver (the application's own InetAddressResolverProvider or the built-in "
+                            + "one) is chosen here, once: it is wrapped so that greenlets' lookups run on the hub's "
+                            + "thread pool"));
 }
