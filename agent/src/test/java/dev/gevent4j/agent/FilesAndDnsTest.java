@@ -98,6 +98,25 @@ class FilesAndDnsTest {
     }
 
     @Test
+    void wrappingIsIdempotent() {
+        InetAddressResolver plain = new InetAddressResolver() {
+            @Override
+            public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {
+                throw new UnknownHostException(host);
+            }
+
+            @Override
+            public String lookupByAddress(byte[] addr) throws UnknownHostException {
+                throw new UnknownHostException("no reverse lookups");
+            }
+        };
+        InetAddressResolver once = GreenletResolver.wrap(plain);
+        assertTrue(once instanceof GreenletResolver g && g.delegate() == plain, String.valueOf(once));
+        assertTrue(GreenletResolver.wrap(once) == once, "a GreenletResolver was wrapped again");
+        assertTrue(GreenletResolver.wrap(null) == null);
+    }
+
+    @Test
     void inetAddressLookupsOfGreenletsGoThroughTheAgentsResolver() throws Exception {
         long before = GreenletResolver.offloaded();
         String name = "gevent4j-" + System.nanoTime() + ".invalid";

@@ -1,6 +1,7 @@
 package dev.gevent4j.internal.agent;
 
 import dev.gevent4j.internal.agent.hooks.FileWaits;
+import dev.gevent4j.internal.agent.hooks.GreenletResolver;
 import dev.gevent4j.internal.agent.hooks.HubTimers;
 import dev.gevent4j.internal.agent.hooks.KillPoints;
 import dev.gevent4j.internal.agent.hooks.SocketWaits;
@@ -9,6 +10,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.net.spi.InetAddressResolver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -198,6 +200,18 @@ final class Advices {
                 throws IOException {
             return b == null || off < 0 || len < 0 || len > b.length - off ? null
                     : FileWaits.write(fd, out, b, off, len, 0);
+        }
+    }
+
+    /**
+     * {@code java.net.InetAddress.loadResolver()} (private static): whatever resolver the JDK chose (the first
+     * InetAddressResolverProvider found, usually the application's own, else the built-in one) is wrapped so that
+     * greenlets' lookups run on their hub's thread pool. Not run when the method throws (the JDK then retries).
+     */
+    static final class InetAddressLoadResolver {
+        @Advice.OnMethodExit
+        static void exit(@Advice.Return(readOnly = false) InetAddressResolver resolver) {
+            resolver = GreenletResolver.wrap(resolver);
         }
     }
 }

@@ -72,5 +72,10 @@ public final class PatchRegistry {
             new Patch("files", "java.io.FileOutputStream", "write", "([B)V", Advices.FileWriteArray.class,
                     "as write(int)"),
             new Patch("files", "java.io.FileOutputStream", "write", "([BII)V", Advices.FileWriteBytes.class,
-                    "as write(int)"));
+                    "as write(int)"),
+            new Patch("dns", "java.net.InetAddress", "loadResolver", "()Ljava/net/spi/InetAddressResolver;",
+                    Advices.InetAddressLoadResolver.class,
+                    "the system-wide resolver (the application's own InetAddressResolverProvider or the built-in "
+                            + "one) is chosen here, once: it is wrapped so that greenlets' lookups run on the hub's "
+                            + "thread pool"));
 }
