@@ -20,11 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link SlowResolverProvider}: one second in native code per lookup, like getaddrinfo waiting for a slow name
  * server) runs in a child JVM under the real agent; a greenlet resolving a name with plain
  * {@code InetAddress.getByName} leaves the other greenlets on its hub running meanwhile. With {@code dns=false} the
- * same app shows the hub blocked for the whole lookup.
+ * same app shows the hub blocked for the whole lookup. Also: reverse lookups, the application's UnknownHostException
+ * unchanged, and kill and Timeout of a greenlet during a lookup.
  */
 @org.junit.jupiter.api.Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS)
 class DnsProofTest {
-    private static final Pattern RESOLVED = Pattern.compile("resolved (\\S+) ticksDuringLookup=(\\d+) lookupMillis=(\\d+)");
+    private static final Pattern RESOLVED = Pattern.compile(
+            "resolved (\\S+) ticksDuringLookup=(\\d+) lookupMillis=(\\d+) thread=(\\S*)");
 
     @TempDir
     Path services;
@@ -62,6 +64,8 @@ class DnsProofTest {
         // ~100 ticks of 10 ms fit in the 1 s lookup; 20 leaves room for a busy machine
         assertTrue(Integer.parseInt(m.group(2)) >= 20, "the other greenlet ticked only " + m.group(2)
                 + " times during the 1 s lookup\n" + out + "\nstderr: " + r.stderr());
+        assertTrue(m.group(4).startsWith("gevent4j-hub-0-pool-"), "the lookup ran on " + m.group(4));
+        assertTrue(out.contains("reverse slow.gevent4j.test thread=gevent4j-hub-0-pool-"), out);
         // the app's own UnknownHostException, thrown on the pool thread, reaches the greenlet as the same object
         assertTrue(out.contains("unknown sameObject=true onPoolThread=true "
                 + "message=missing.gevent4j.test: no such name (SlowResolverProvider)"), out);
@@ -69,6 +73,8 @@ class DnsProofTest {
         assertTrue(out.contains("killed raisedInGreenlet=dev.gevent4j.GreenletExit lookupStillRunning=true"), out);
         assertTrue(out.contains("poolLookupFinished kill.gevent4j.test"), out);
         assertTrue(out.contains("afterKill kill.gevent4j.test/127.0.0.8"), out);
+        // Timeout during the lookup: raised in the greenlet after 100 ms, the pool's lookup goes on
+        assertTrue(out.contains("timedOut dev.gevent4j.Timeout lookupStillRunning=true"), out);
         assertTrue(out.contains("end"), out);
         assertFalse(r.stderr().contains("Exception"), "stderr: " + r.stderr());
     }
@@ -79,6 +85,7 @@ class DnsProofTest {
         assertTrue(r.stdout().contains("patched dns=false loadResolver=false"), r.stdout());
         Matcher m = resolved(r);
         assertEquals("slow.gevent4j.test/127.0.0.7", m.group(1), r.stdout());
+        assertFalse(m.group(4).contains("-pool-"), "without the dns patch the lookup ran on " + m.group(4));
         assertEquals("0", m.group(2), "the hub ran other greenlets during a lookup without the dns patch?!\n"
                 + r.stdout());
         // the hub's stall monitor saw the hub thread stuck in the app's resolver

@@ -4,8 +4,10 @@ import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.GreenletExit;
 import dev.gevent4j.Monkey;
+import dev.gevent4j.Timeout;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,11 +21,14 @@ import java.util.function.BooleanSupplier;
  *
  * <pre>{@code
  * patched dns=true loadResolver=true
- * resolved slow.gevent4j.test/127.0.0.7 ticksDuringLookup=93 lookupMillis=1001     (argument "proof")
- * unknown sameObject=true onPoolThread=true message=missing.gevent4j.test: ...      (argument "all": these too)
+ * resolved slow.gevent4j.test/127.0.0.7 ticksDuringLookup=93 lookupMillis=1001 thread=gevent4j-hub-0-pool-1
+ *                                                                    (argument "proof"; "all": the lines below too)
+ * reverse slow.gevent4j.test thread=gevent4j-hub-0-pool-1
+ * unknown sameObject=true onPoolThread=true message=missing.gevent4j.test: ...
  * killed raisedInGreenlet=dev.gevent4j.GreenletExit lookupStillRunning=true
  * poolLookupFinished kill.gevent4j.test
  * afterKill kill.gevent4j.test/127.0.0.8
+ * timedOut dev.gevent4j.Timeout lookupStillRunning=true
  * end
  * }</pre>
  *
@@ -39,8 +44,10 @@ public final class SlowDnsApp {
         Gevent.spawn(() -> {
             proof();
             if (all) {
+                reverse();
                 unknownHost();
                 killDuringLookup();
+                timeoutDuringLookup();
             }
             return null;
         }).get();
@@ -65,7 +72,14 @@ public final class SlowDnsApp {
         long[] window = SlowResolverProvider.WINDOW.get(host);
         long during = ticks.stream().filter(t -> t > window[0] && t < window[1]).count();
         System.out.println("resolved " + addr + " ticksDuringLookup=" + during
-                + " lookupMillis=" + (window[1] - window[0]) / 1_000_000);
+                + " lookupMillis=" + (window[1] - window[0]) / 1_000_000
+                + " thread=" + SlowResolverProvider.THREAD.get(host));
+    }
+
+    private static void reverse() throws Exception {
+        InetAddress addr = InetAddress.getByAddress(new byte[] {127, 0, 0, 7});
+        String name = Gevent.spawn(addr::getHostName).get();
+        System.out.println("reverse " + name + " thread=" + SlowResolverProvider.THREAD.get("reverse"));
     }
 
     private static void unknownHost() {
@@ -102,6 +116,20 @@ public final class SlowDnsApp {
         System.out.println("poolLookupFinished " + host);
         // the JDK's per-name lookup lock was released and no failure was cached: a new lookup works
         System.out.println("afterKill " + Gevent.spawn(() -> InetAddress.getByName(host)).get());
+    }
+
+    private static void timeoutDuringLookup() throws Exception {
+        String host = "timeout.gevent4j.test";
+        Greenlet<String> g = Gevent.spawn(() -> {
+            try {
+                return "resolved?! " + Gevent.withTimeout(Duration.ofMillis(100), () -> InetAddress.getByName(host));
+            } catch (Timeout t) {
+                return "timedOut " + t.getClass().getName()
+                        + " lookupStillRunning=" + (SlowResolverProvider.finished(host) == 0);
+            }
+        });
+        System.out.println(g.get());
+        waitFor(() -> SlowResolverProvider.finished(host) == 1, "the pool thread's lookup to finish");
     }
 
     private static void waitFor(BooleanSupplier condition, String what) {

@@ -22,10 +22,11 @@ import java.util.stream.Stream;
  * InetAddress.getByName("slow.gevent4j.test");   // 127.0.0.7, after SLOW_MILLIS
  * }</pre>
  *
- * <p>Names: {@code slow.gevent4j.test} → 127.0.0.7 and {@code kill.gevent4j.test} → 127.0.0.8, each after blocking
- * its thread for {@link #SLOW_MILLIS}; {@code missing.gevent4j.test} → an UnknownHostException at once (kept in
- * {@link #lastThrown}); any other name → the JDK's built-in resolver. Per name it counts lookups started and finished
- * and records the last lookup's start and end ({@code System.nanoTime()}).
+ * <p>Names: {@code slow.gevent4j.test} → 127.0.0.7, {@code kill.gevent4j.test} → 127.0.0.8 and
+ * {@code timeout.gevent4j.test} → 127.0.0.9, each after blocking its thread for {@link #SLOW_MILLIS}; {@code missing.gevent4j.test} → an UnknownHostException at once (kept in
+ * {@link #lastThrown}); any other name → the JDK's built-in resolver; 127.0.0.7 → {@code slow.gevent4j.test} at once,
+ * any other address → the built-in resolver. Per name it counts lookups started and finished and records the last
+ * lookup's start and end ({@code System.nanoTime()}) and the thread that ran it.
  *
  * <p>Timeout, interrupt and kill: the wait cannot be interrupted; it always lasts SLOW_MILLIS.
  */
@@ -39,6 +40,8 @@ public final class SlowResolverProvider extends InetAddressResolverProvider {
     public static final Map<String, AtomicInteger> STARTED = new ConcurrentHashMap<>();
     public static final Map<String, AtomicInteger> FINISHED = new ConcurrentHashMap<>();
     public static final Map<String, long[]> WINDOW = new ConcurrentHashMap<>();
+    /** The name of the thread that ran the last lookup of each name (or of each reverse lookup, "reverse"). */
+    public static final Map<String, String> THREAD = new ConcurrentHashMap<>();
     public static volatile UnknownHostException lastThrown;
 
     private static final MethodHandle POLL = Linker.nativeLinker().downcallHandle(
@@ -78,6 +81,7 @@ public final class SlowResolverProvider extends InetAddressResolverProvider {
                 byte last = switch (host) {
                     case "slow.gevent4j.test" -> 7;
                     case "kill.gevent4j.test" -> 8;
+                    case "timeout.gevent4j.test" -> 9;
                     case "missing.gevent4j.test" -> 0;
                     default -> -1;
                 };
@@ -89,6 +93,7 @@ public final class SlowResolverProvider extends InetAddressResolverProvider {
                     lastThrown = e;
                     throw e;
                 }
+                THREAD.put(host, Thread.currentThread().getName());
                 STARTED.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
                 long start = System.nanoTime();
                 blockNatively(SLOW_MILLIS);
@@ -99,6 +104,10 @@ public final class SlowResolverProvider extends InetAddressResolverProvider {
 
             @Override
             public String lookupByAddress(byte[] addr) throws UnknownHostException {
+                if (addr.length == 4 && addr[0] == 127 && addr[3] == 7) {
+                    THREAD.put("reverse", Thread.currentThread().getName());
+                    return "slow.gevent4j.test";
+                }
                 return builtin.lookupByAddress(addr);
             }
         };

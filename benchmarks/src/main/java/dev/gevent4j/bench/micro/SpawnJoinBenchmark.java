@@ -2,24 +2,19 @@ package dev.gevent4j.bench.micro;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.Hub;
 import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -43,23 +38,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * task is created before the first runs and all 100,000 are parked at once after their yield. No timeout,
  * interrupt or kill is involved: every task ends by itself.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE})
-public class SpawnJoinBenchmark {
+public class SpawnJoinBenchmark extends HubBenchmark {
     static final int N = 100_000;
     static final int PLATFORM_N = 1_000;
 
-    private Hub hub;
     private ExecutorService fifo;
     private Thread.Builder.OfVirtual fifoBuilder;
 
     @Setup
-    public void setup() throws ReflectiveOperationException {
-        hub = Hub.create("bench-hub");
+    public void createFifo() throws ReflectiveOperationException {
         fifo = Executors.newSingleThreadExecutor();
         Constructor<?> c = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
                 .getDeclaredConstructor(Executor.class);
@@ -68,8 +58,7 @@ public class SpawnJoinBenchmark {
     }
 
     @TearDown
-    public void tearDown() {
-        hub.close();
+    public void shutdownFifo() {
         fifo.shutdown();
     }
 
