@@ -42,45 +42,54 @@ public final class FileWaits {
     /** Bytes a pipe accepts without blocking once it reports writable (one page; PIPE_BUF on Linux). */
     private static final int PIPE_CHUNK = 4096;
 
-    private static MethodHandle READ0;
-    private static MethodHandle READ_BYTES;
-    private static MethodHandle IS_REGULAR_IN;
-    private static MethodHandle WRITE1;
-    private static MethodHandle WRITE_BYTES;
-    private static MethodHandle POLL;
-    private static MethodHandle FSTAT;
-    private static MethodHandle ATTRS_IS_REGULAR;
+    private static final MethodHandle READ0;
+    private static final MethodHandle READ_BYTES;
+    private static final MethodHandle IS_REGULAR_IN;
+    private static final MethodHandle WRITE1;
+    private static final MethodHandle WRITE_BYTES;
+    private static final MethodHandle POLL;
+    private static final MethodHandle FSTAT;
+    private static final MethodHandle ATTRS_IS_REGULAR;
     /** False if this JDK lacks one of the private methods used here: then every call is the JDK's own. */
     private static final boolean AVAILABLE;
 
     static {
         boolean ok = false;
+        MethodHandle[] mh = new MethodHandle[8];
         try {
             MethodHandles.Lookup me = MethodHandles.lookup();
             MethodHandles.Lookup in = MethodHandles.privateLookupIn(FileInputStream.class, me);
-            READ0 = in.findVirtual(FileInputStream.class, "read0", MethodType.methodType(int.class));
-            READ_BYTES = in.findVirtual(FileInputStream.class, "readBytes",
+            mh[0] = in.findVirtual(FileInputStream.class, "read0", MethodType.methodType(int.class));
+            mh[1] = in.findVirtual(FileInputStream.class, "readBytes",
                     MethodType.methodType(int.class, byte[].class, int.class, int.class));
-            IS_REGULAR_IN = in.findVirtual(FileInputStream.class, "isRegularFile", MethodType.methodType(boolean.class));
+            mh[2] = in.findVirtual(FileInputStream.class, "isRegularFile", MethodType.methodType(boolean.class));
             MethodHandles.Lookup out = MethodHandles.privateLookupIn(FileOutputStream.class, me);
-            WRITE1 = out.findVirtual(FileOutputStream.class, "write",
+            mh[3] = out.findVirtual(FileOutputStream.class, "write",
                     MethodType.methodType(void.class, int.class, boolean.class));
-            WRITE_BYTES = out.findVirtual(FileOutputStream.class, "writeBytes",
+            mh[4] = out.findVirtual(FileOutputStream.class, "writeBytes",
                     MethodType.methodType(void.class, byte[].class, int.class, int.class, boolean.class));
             Class<?> net = Class.forName("sun.nio.ch.Net");
-            POLL = MethodHandles.privateLookupIn(net, me).findStatic(net, "poll",
+            mh[5] = MethodHandles.privateLookupIn(net, me).findStatic(net, "poll",
                     MethodType.methodType(int.class, FileDescriptor.class, int.class, long.class));
             Class<?> attrs = Class.forName("sun.nio.fs.UnixFileAttributes");
             MethodHandles.Lookup fs = MethodHandles.privateLookupIn(attrs, me);
-            FSTAT = fs.findStatic(attrs, "get", MethodType.methodType(attrs, int.class))
+            mh[6] = fs.findStatic(attrs, "get", MethodType.methodType(attrs, int.class))
                     .asType(MethodType.methodType(Object.class, int.class));
-            ATTRS_IS_REGULAR = fs.findVirtual(attrs, "isRegularFile", MethodType.methodType(boolean.class))
+            mh[7] = fs.findVirtual(attrs, "isRegularFile", MethodType.methodType(boolean.class))
                     .asType(MethodType.methodType(boolean.class, Object.class));
             ok = true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             System.getLogger("dev.gevent4j").log(System.Logger.Level.WARNING, "gevent4j agent: the 'files' patch "
                     + "is inactive on JDK " + Runtime.version() + ": " + e);
         }
+        READ0 = mh[0];
+        READ_BYTES = mh[1];
+        IS_REGULAR_IN = mh[2];
+        WRITE1 = mh[3];
+        WRITE_BYTES = mh[4];
+        POLL = mh[5];
+        FSTAT = mh[6];
+        ATTRS_IS_REGULAR = mh[7];
         AVAILABLE = ok;
     }
 

@@ -24,27 +24,32 @@ import java.lang.invoke.MethodType;
 public final class RandomAccessFileWaits {
     /* The pool calls the private natives (read0, readBytes0, write0, writeBytes0): the public methods would come back
      * through the advice (harmless on a pool thread) and run a subclass's override twice. */
-    private static MethodHandle READ0;
-    private static MethodHandle READ_BYTES0;
-    private static MethodHandle WRITE0;
-    private static MethodHandle WRITE_BYTES0;
+    private static final MethodHandle READ0;
+    private static final MethodHandle READ_BYTES0;
+    private static final MethodHandle WRITE0;
+    private static final MethodHandle WRITE_BYTES0;
     private static final boolean AVAILABLE;
 
     static {
         boolean ok = false;
+        MethodHandle[] mh = new MethodHandle[4];
         try {
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(RandomAccessFile.class, MethodHandles.lookup());
-            READ0 = l.findVirtual(RandomAccessFile.class, "read0", MethodType.methodType(int.class));
-            READ_BYTES0 = l.findVirtual(RandomAccessFile.class, "readBytes0",
+            mh[0] = l.findVirtual(RandomAccessFile.class, "read0", MethodType.methodType(int.class));
+            mh[1] = l.findVirtual(RandomAccessFile.class, "readBytes0",
                     MethodType.methodType(int.class, byte[].class, int.class, int.class));
-            WRITE0 = l.findVirtual(RandomAccessFile.class, "write0", MethodType.methodType(void.class, int.class));
-            WRITE_BYTES0 = l.findVirtual(RandomAccessFile.class, "writeBytes0",
+            mh[2] = l.findVirtual(RandomAccessFile.class, "write0", MethodType.methodType(void.class, int.class));
+            mh[3] = l.findVirtual(RandomAccessFile.class, "writeBytes0",
                     MethodType.methodType(void.class, byte[].class, int.class, int.class));
             ok = true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             System.getLogger("dev.gevent4j").log(System.Logger.Level.WARNING, "gevent4j agent: the 'files' patch "
                     + "of RandomAccessFile is inactive on JDK " + Runtime.version() + ": " + e);
         }
+        READ0 = mh[0];
+        READ_BYTES0 = mh[1];
+        WRITE0 = mh[2];
+        WRITE_BYTES0 = mh[3];
         AVAILABLE = ok;
     }
 
