@@ -86,7 +86,7 @@ public final class Gevent {
 
     /** Creates and starts a greenlet running {@code fn}. */
     public static Greenlet<Void> spawn(Runnable fn) {
-        return new Greenlet<Void>(Hub.currentOrDefault(), Greenlet.callable(fn)).start();
+        return new Greenlet<Void>(Hub.currentOrDefault(), fn).start();
     }
 
     /** Creates a greenlet and starts it after {@code delay}. */
@@ -96,7 +96,7 @@ public final class Gevent {
 
     /** Creates a greenlet and starts it after {@code delay}. */
     public static Greenlet<Void> spawnLater(Duration delay, Runnable fn) {
-        return new Greenlet<Void>(Hub.currentOrDefault(), Greenlet.callable(fn)).startLater(delay);
+        return new Greenlet<Void>(Hub.currentOrDefault(), fn).startLater(delay);
     }
 
     /** Waits for all of {@code greenlets} to end; returns them in completion order. */

@@ -98,7 +98,8 @@ public class Greenlet<T> {
     final Hub hub;
     final Strand strand;
     private final long id;
-    private final Callable<T> fn;
+    /** The function: a Callable, or a Runnable (whose value is null); stored unwrapped, see runBody. */
+    private final Object fn;
     private final Greenlet<?> parent;
     private volatile int state;
     private volatile String name;
@@ -124,14 +125,26 @@ public class Greenlet<T> {
     }
 
     /** Creates a greenlet, not yet started, that will run {@code fn}; its value is null. */
-    @SuppressWarnings("unchecked")
     public Greenlet(Runnable fn) {
-        this(Hub.currentOrDefault(), (Callable<T>) callable(fn));
+        this(Hub.currentOrDefault(), fn);
     }
 
     Greenlet(Hub hub, Callable<T> fn) {
+        this(hub, (Object) Objects.requireNonNull(fn, "fn"));
+    }
+
+    /**
+     * A Runnable is kept as it is, not wrapped in a Callable: one object and one frozen stack frame less per parked
+     * greenlet (every parked greenlet's frames are copied by the GC; see benchmarks/RESULTS.md, workload 1). An
+     * object that is both is wrapped, so that the constructor the caller chose decides which method runs.
+     */
+    Greenlet(Hub hub, Runnable fn) {
+        this(hub, Objects.requireNonNull(fn, "fn") instanceof Callable<?> ? callable(fn) : (Object) fn);
+    }
+
+    private Greenlet(Hub hub, Object fn) {
         this.hub = Objects.requireNonNull(hub, "hub");
-        this.fn = Objects.requireNonNull(fn, "fn");
+        this.fn = fn;
         this.id = IDS.incrementAndGet();
         this.strand = new Strand(null);
         this.strand.setOwner(this);
@@ -229,6 +242,15 @@ public class Greenlet<T> {
         return this;
     }
 
+    @SuppressWarnings("unchecked")
+    private T call() throws Exception {
+        if (fn instanceof Callable<?> c) {
+            return (T) c.call();
+        }
+        ((Runnable) fn).run();
+        return null;
+    }
+
     private void runBody() {
         hub.addLive(this);
         state = RUNNING;
@@ -241,7 +263,7 @@ public class Greenlet<T> {
             } else if (hub.isClosing()) {
                 failure = new GreenletExit("hub " + hub.getName() + " closed before the greenlet ran");
             } else {
-                v = fn.call();
+                v = call();
             }
         } catch (Throwable t) {
             failure = t;

@@ -284,7 +284,7 @@ public final class Hub implements AutoCloseable {
 
     /** Spawns a greenlet on this hub. */
     public Greenlet<Void> spawn(Runnable fn) {
-        return new Greenlet<Void>(this, Greenlet.callable(fn)).start();
+        return new Greenlet<Void>(this, fn).start();
     }
 
     /**

@@ -152,9 +152,17 @@ final class HubMonitor {
         Thread t = running != null ? running.getThread() : hub.thread();
         String stack = Dumps.stack(t.getStackTrace());
         String who = running != null ? "greenlet " + running.getName() : "the hub thread itself (a callback or timer)";
+        String what = "is running without yielding";
+        if (running != null && t.getState() != Thread.State.RUNNABLE) {
+            // Mounted on the hub thread yet parked or blocked: the JDK could not unmount it (a class initializer or a
+            // native frame below it), so its park holds the hub thread itself.
+            what = "is pinned to the hub thread (a class initializer or native frame is on its stack) and blocked in a "
+                    + t.getState() + " wait; if only this hub can end that wait (a gevent4j wait, a timer, a greenlet of "
+                    + "this hub), the hub is deadlocked for good: do not block in static initializers";
+        }
         LOG.log(System.Logger.Level.WARNING, "hub {0} has not returned to its loop for {1} ms (threshold {2} ms): "
-                + "{3} is running without yielding, at:\n{4}", hub.getName(), stalledMillis,
-                Config.monitorThresholdMillis(), who, stack);
+                + "{3} {4}, at:\n{5}", hub.getName(), stalledMillis,
+                Config.monitorThresholdMillis(), who, what, stack);
         HubStallEvent e = new HubStallEvent();
         if (e.isEnabled()) {
             e.hub = hub.getName();

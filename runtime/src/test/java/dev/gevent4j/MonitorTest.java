@@ -85,6 +85,46 @@ class MonitorTest {
         }
     }
 
+    /** Opened by the test; the class initializer below waits for it. */
+    static final java.util.concurrent.CountDownLatch INIT_GATE = new java.util.concurrent.CountDownLatch(1);
+
+    /** A class whose static initializer blocks: a greenlet that first touches it is pinned while it waits. */
+    static final class BlockingInit {
+        static final int VALUE;
+
+        static {
+            try {
+                INIT_GATE.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            VALUE = 42;
+        }
+    }
+
+    @Test
+    void aGreenletPinnedInAClassInitializerIsReportedAsPinnedNotAsRunning() throws Exception {
+        try (Hub hub = Hub.create()) {
+            Greenlet<Integer> pinned = hub.spawn(() -> BlockingInit.VALUE).setName("initializer");
+            try {
+                long t0 = System.nanoTime();
+                while (stallReports(hub).isEmpty() && System.nanoTime() - t0 < 5_000_000_000L) {
+                    Thread.sleep(5);
+                }
+                List<String> reports = stallReports(hub);
+                assertEquals(1, reports.size(), records.toString());
+                String r = reports.get(0);
+                assertTrue(r.contains("greenlet initializer is pinned to the hub thread"), r);
+                assertTrue(r.contains("WAITING wait"), r);
+                assertTrue(r.contains("BlockingInit.<clinit>"), r);
+            } finally {
+                INIT_GATE.countDown(); // a waker outside the hub: the pinned park ends and the hub runs again
+            }
+            assertEquals(42, pinned.get());
+            assertEquals(7, hub.spawn(() -> 7).get(), "the hub runs again");
+        }
+    }
+
     @Test
     void busyButYieldingHubsAndIdleHubsAreNotReported() throws Exception {
         try (Hub hub = Hub.create()) {

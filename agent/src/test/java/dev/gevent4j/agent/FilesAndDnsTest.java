@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 /** Under the agent, pipe reads/writes wait on the hub, regular files and DNS run on the hub's thread pool. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FilesAndDnsTest {
-    // File and pipe tests: FilesTest (the files option is off by default).
+    // File and pipe tests: FilesTest and PinnedGreenletsTest.
     private Hub hub;
 
     @BeforeEach
@@ -95,6 +95,25 @@ class FilesAndDnsTest {
                 throw e.getCause();
             }
         });
+    }
+
+    @Test
+    void wrappingIsIdempotent() {
+        InetAddressResolver plain = new InetAddressResolver() {
+            @Override
+            public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {
+                throw new UnknownHostException(host);
+            }
+
+            @Override
+            public String lookupByAddress(byte[] addr) throws UnknownHostException {
+                throw new UnknownHostException("no reverse lookups");
+            }
+        };
+        InetAddressResolver once = GreenletResolver.wrap(plain);
+        assertTrue(once instanceof GreenletResolver g && g.delegate() == plain, String.valueOf(once));
+        assertTrue(GreenletResolver.wrap(once) == once, "a GreenletResolver was wrapped again");
+        assertTrue(GreenletResolver.wrap(null) == null);
     }
 
     @Test

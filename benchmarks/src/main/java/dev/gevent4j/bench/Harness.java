@@ -178,13 +178,13 @@ public final class Harness {
     private static final Map<String, String> JMH_CONTENDERS = Map.of("gevent4j", GEVENT4J,
             "gevent4jJuc", GEVENT4J + " (j.u.c. queue)", "virtualThreads", VT, "virtualThreadsOneCarrier", VT1,
             "platformThreads", THREADS, "gevent4jParallelGC", GEVENT4J + " (ParallelGC)",
-            "virtualThreadsParallelGC", VT + " (ParallelGC)");
+            "virtualThreadsParallelGC", VT + " (ParallelGC)", "virtualThreadsFifo", VT + " (1-thread FIFO scheduler)");
 
     private void jmh(int w, String benchClass, String metric, String unit, Map<String, String> notes)
             throws Exception {
         Map<String, Double> m = Micro.run(benchClass, smoke);
         for (String method : List.of("gevent4j", "gevent4jJuc", "virtualThreads", "virtualThreadsOneCarrier",
-                "platformThreads", "gevent4jParallelGC", "virtualThreadsParallelGC")) {
+                "platformThreads", "gevent4jParallelGC", "virtualThreadsParallelGC", "virtualThreadsFifo")) {
             if (m.containsKey(method)) {
                 add(Result.of(w, metric, unit, true, JMH_CONTENDERS.get(method), m.get(method),
                         notes.getOrDefault(method, "")));
@@ -212,7 +212,8 @@ public final class Harness {
     private void spawnJoin() throws Exception {
         String metric = "spawn + join";
         jmh(1, "SpawnJoinBenchmark", metric, "ns/task", Map.of("platformThreads", "1,000 tasks per run",
-                "gevent4jParallelGC", "-XX:+UseParallelGC", "virtualThreadsParallelGC", "-XX:+UseParallelGC"));
+                "gevent4jParallelGC", "-XX:+UseParallelGC", "virtualThreadsParallelGC", "-XX:+UseParallelGC",
+                "virtualThreadsFifo", "gevent4j's semantics: one thread, FIFO, 100,000 parked at once"));
         int n = smoke ? 10_000 : 100_000;
         pythonMicro(1, metric, "ns/task", n == 100_000 ? "" : n + " tasks", "spawn", "" + n, smoke ? "1" : "3");
         cpuPerTask(1, "spawn", "spawn + join, process CPU", "ns/task");

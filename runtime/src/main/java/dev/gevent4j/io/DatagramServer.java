@@ -1,7 +1,5 @@
 package dev.gevent4j.io;
 
-import dev.gevent4j.Gevent;
-import dev.gevent4j.Greenlet;
 import dev.gevent4j.GreenletExit;
 import dev.gevent4j.Hub;
 import dev.gevent4j.Timeout;
@@ -42,46 +40,37 @@ import java.util.Objects;
 public final class DatagramServer implements AutoCloseable {
     /*
      * The receive loop is a greenlet blocked in DatagramChannel.receive (blocking mode), which on a virtual thread
-     * parks in the JDK's poller: cooperative without the agent. close() of the channel wakes it.
+     * parks in the JDK's poller: cooperative without the agent. close() of the channel wakes it. The options and
+     * states shared with StreamServer live in ServerLifecycle.
      */
     private static final System.Logger LOG = System.getLogger("dev.gevent4j.io");
-    private static final int NEW = 0;
-    private static final int STARTED = 1;
-    private static final int STOPPED = 2;
 
     private final InetSocketAddress bindAddress;
     private final DatagramHandler handler;
     private int maxConcurrent = 10_000;
     private int maxDatagramSize = 65_507;
-    private boolean reuseAddress = true;
-    private boolean reusePort;
-    private Duration stopTimeout = Duration.ofSeconds(1);
-    private Hub hub;
+    private final ServerLifecycle life;
 
-    private volatile int state = NEW;
     private volatile DatagramChannel channel;
-    private volatile Greenlet<Void> receiver;
-    private HandlerGroup handlers;
 
     /** A server on {@code address} (port 0 picks a free port). */
     public DatagramServer(InetSocketAddress address, DatagramHandler handler) {
         this.bindAddress = Objects.requireNonNull(address, "address");
         this.handler = Objects.requireNonNull(handler, "handler");
+        this.life = new ServerLifecycle(this::bind, this::receiveLoop, this::closeChannel,
+                () -> "DatagramServer " + bindAddress);
     }
 
     /** At most {@code n} handlers run at once (default 10,000); receiving pauses while full. */
     public DatagramServer maxConcurrent(int n) {
-        checkNew();
-        if (n < 1) {
-            throw new IllegalArgumentException("maxConcurrent is " + n + "; it must be at least 1");
-        }
-        maxConcurrent = n;
+        life.checkNew();
+        maxConcurrent = ServerLifecycle.atLeastOne("maxConcurrent", n);
         return this;
     }
 
     /** The receive buffer per datagram, 1 to 65,507 bytes (default 65,507). */
     public DatagramServer maxDatagramSize(int n) {
-        checkNew();
+        life.checkNew();
         if (n < 1 || n > 65_507) {
             throw new IllegalArgumentException("maxDatagramSize is " + n + "; it must be from 1 to 65507");
         }
@@ -91,40 +80,22 @@ public final class DatagramServer implements AutoCloseable {
 
     /** SO_REUSEADDR (default true). */
     public DatagramServer reuseAddress(boolean on) {
-        checkNew();
-        reuseAddress = on;
-        return this;
+        return life.reuseAddress(on, this);
     }
 
     /** SO_REUSEPORT (default false). */
     public DatagramServer reusePort(boolean on) {
-        checkNew();
-        reusePort = on;
-        return this;
+        return life.reusePort(on, this);
     }
 
     /** The grace period of {@link #close()} (default 1 s). */
     public DatagramServer stopTimeout(Duration grace) {
-        checkNew();
-        Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("stopTimeout is " + grace + "; it must be >= 0");
-        }
-        stopTimeout = grace;
-        return this;
+        return life.stopTimeout(grace, this);
     }
 
     /** The hub that runs the server (default: the caller's hub at {@link #start()}). */
     public DatagramServer hub(Hub h) {
-        checkNew();
-        hub = Objects.requireNonNull(h, "hub");
-        return this;
-    }
-
-    private void checkNew() {
-        if (state != NEW) {
-            throw new IllegalStateException("the server is already started: set options before start()");
-        }
+        return life.hub(h, this);
     }
 
     /**
@@ -132,12 +103,12 @@ public final class DatagramServer implements AutoCloseable {
      *
      * @throws IOException if the address cannot be bound
      */
-    public synchronized DatagramServer start() throws IOException {
-        if (state != NEW) {
-            throw new IllegalStateException(state == STARTED ? "the server is already started"
-                    : "the server was stopped: create a new one");
-        }
-        Hub h = hub != null ? hub : (Hub.current() != null ? Hub.current() : Hub.getDefault());
+    public DatagramServer start() throws IOException {
+        life.start(maxConcurrent, null);
+        return this;
+    }
+
+    private void bind(boolean reuseAddress, boolean reusePort) throws IOException {
         DatagramChannel ch = DatagramChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
@@ -150,30 +121,11 @@ public final class DatagramServer implements AutoCloseable {
             throw e;
         }
         channel = ch;
-        handlers = new HandlerGroup(maxConcurrent, null);
-        hub = h;
-        state = STARTED;
-        receiver = h.spawn(this::receiveLoop);
-        return this;
     }
 
     /** Starts if needed, and waits until stopped; a kill of the caller stops the server first. */
     public void serveForever() throws IOException {
-        if (state == NEW) {
-            start();
-        }
-        boolean clean = false;
-        try {
-            Greenlet<Void> r = receiver;
-            if (r != null) {
-                r.join();
-            }
-            clean = true;
-        } finally {
-            if (!clean) {
-                stop(stopTimeout);
-            }
-        }
+        life.serveForever(this::start);
     }
 
     /** The bound address, or null before {@link #start()}. */
@@ -188,7 +140,7 @@ public final class DatagramServer implements AutoCloseable {
 
     /** Whether the server is started and not stopped. */
     public boolean isServing() {
-        return state == STARTED;
+        return life.isServing();
     }
 
     /**
@@ -208,41 +160,29 @@ public final class DatagramServer implements AutoCloseable {
 
     /** Closes the socket, waits up to {@code grace} for running handlers, then kills them. Idempotent. */
     public void stop(Duration grace) {
-        Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace is " + grace + "; it must be >= 0");
-        }
-        synchronized (this) {
-            if (state != STARTED) {
-                state = STOPPED;
-                return;
-            }
-            state = STOPPED;
-        }
+        life.stop(grace);
+    }
+
+    private void closeChannel() {
         try {
             channel.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "error closing {0}: {1}", this, e);
         }
-        handlers.close();
-        Greenlet<Void> r = receiver;
-        if (r != null && r != Gevent.getCurrent()) {
-            r.kill();
-        }
-        handlers.stop(grace, Duration.ofSeconds(1), "DatagramServer " + bindAddress);
     }
 
     /** {@link #stop(Duration)} with the stop timeout. */
     @Override
     public void close() {
-        stop(stopTimeout);
+        stop(life.stopTimeout());
     }
 
     private void receiveLoop() {
         DatagramChannel ch = channel;
+        HandlerGroup handlers = life.handlers();
         AcceptBackoff backoff = new AcceptBackoff("DatagramServer " + bindAddress);
         ByteBuffer buf = ByteBuffer.allocate(maxDatagramSize);
-        while (state == STARTED) {
+        while (life.isServing()) {
             if (!handlers.awaitRoom()) {
                 break;
             }
@@ -253,7 +193,7 @@ public final class DatagramServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 break;
             } catch (IOException e) {
-                if (state != STARTED || !ch.isOpen()) {
+                if (!life.isServing() || !ch.isOpen()) {
                     break;
                 }
                 backoff.failed(e);
@@ -283,6 +223,6 @@ public final class DatagramServer implements AutoCloseable {
     public String toString() {
         InetSocketAddress a = getAddress();
         return "DatagramServer[" + (a != null ? a : bindAddress) + ", "
-                + (state == NEW ? "new" : state == STARTED ? "serving" : "stopped") + "]";
+                + life.stateName() + "]";
     }
 }

@@ -1,7 +1,5 @@
 package dev.gevent4j.io;
 
-import dev.gevent4j.Gevent;
-import dev.gevent4j.Greenlet;
 import dev.gevent4j.GreenletExit;
 import dev.gevent4j.Hub;
 import dev.gevent4j.Timeout;
@@ -55,29 +53,21 @@ public final class StreamServer implements AutoCloseable {
     /*
      * The accept loop is a greenlet blocked in ServerSocket.accept(): on a virtual thread the JDK parks it in
      * sun.nio.ch.Poller and the poller thread's unpark reaches the hub as a posted task. Closing the ServerSocket
-     * wakes it with a SocketException, which is how stop() ends it.
+     * wakes it with a SocketException, which is how stop() ends it. The options and states shared with
+     * DatagramServer live in ServerLifecycle.
      */
     private static final System.Logger LOG = System.getLogger("dev.gevent4j.io");
-    private static final int NEW = 0;
-    private static final int STARTED = 1;
-    private static final int STOPPED = 2;
 
     private final InetSocketAddress bindAddress;
     private final StreamHandler handler;
     private int maxConnections = Integer.MAX_VALUE;
     private int backlog = 128;
-    private boolean reuseAddress = true;
-    private boolean reusePort;
     private Duration idleTimeout;
     private SSLContext sslContext;
-    private Duration stopTimeout = Duration.ofSeconds(1);
-    private Hub hub;
     private dev.gevent4j.pool.Pool pool;
+    private final ServerLifecycle life;
 
-    private volatile int state = NEW;
     private volatile ServerSocket listener;
-    private volatile Greenlet<Void> acceptor;
-    private HandlerGroup handlers;
 
     /** A server on {@code port} of every local interface (0 picks a free port). */
     public StreamServer(int port, StreamHandler handler) {
@@ -88,6 +78,8 @@ public final class StreamServer implements AutoCloseable {
     public StreamServer(InetSocketAddress address, StreamHandler handler) {
         this.bindAddress = Objects.requireNonNull(address, "address");
         this.handler = Objects.requireNonNull(handler, "handler");
+        this.life = new ServerLifecycle(this::bind, this::acceptLoop, () -> closeQuietly(listener),
+                () -> "StreamServer " + getAddress());
     }
 
     private static int checkPort(int port) {
@@ -99,11 +91,8 @@ public final class StreamServer implements AutoCloseable {
 
     /** At most {@code n} connections are served at once; accepting pauses while full. Default: no limit. */
     public StreamServer maxConnections(int n) {
-        checkNew();
-        if (n < 1) {
-            throw new IllegalArgumentException("maxConnections is " + n + "; it must be at least 1");
-        }
-        maxConnections = n;
+        life.checkNew();
+        maxConnections = ServerLifecycle.atLeastOne("maxConnections", n);
         return this;
     }
 
@@ -112,38 +101,31 @@ public final class StreamServer implements AutoCloseable {
      * {@link #stop} waits for and kills the handlers it started. The pool's other members are not touched.
      */
     public StreamServer pool(dev.gevent4j.pool.Pool p) {
-        checkNew();
+        life.checkNew();
         pool = Objects.requireNonNull(p, "pool");
         return this;
     }
 
     /** The listen backlog (default 128). */
     public StreamServer backlog(int n) {
-        checkNew();
-        if (n < 1) {
-            throw new IllegalArgumentException("backlog is " + n + "; it must be at least 1");
-        }
-        backlog = n;
+        life.checkNew();
+        backlog = ServerLifecycle.atLeastOne("backlog", n);
         return this;
     }
 
     /** SO_REUSEADDR on the listening socket (default true). */
     public StreamServer reuseAddress(boolean on) {
-        checkNew();
-        reuseAddress = on;
-        return this;
+        return life.reuseAddress(on, this);
     }
 
     /** SO_REUSEPORT on the listening socket (default false), so several servers can share a port. */
     public StreamServer reusePort(boolean on) {
-        checkNew();
-        reusePort = on;
-        return this;
+        return life.reusePort(on, this);
     }
 
     /** Closes a connection whose read waits longer than {@code timeout} (null: never, the default). */
     public StreamServer idleTimeout(Duration timeout) {
-        checkNew();
+        life.checkNew();
         if (timeout != null && (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE)) {
             throw new IllegalArgumentException("idleTimeout is " + timeout
                     + "; it must be null (no timeout) or from 1 ms to " + Integer.MAX_VALUE + " ms");
@@ -154,33 +136,19 @@ public final class StreamServer implements AutoCloseable {
 
     /** Serves TLS: every accepted connection is wrapped by {@code context}'s socket factory in server mode. */
     public StreamServer ssl(SSLContext context) {
-        checkNew();
+        life.checkNew();
         sslContext = Objects.requireNonNull(context, "context");
         return this;
     }
 
     /** The grace period {@link #close()} gives running handlers before it kills them (default 1 s). */
     public StreamServer stopTimeout(Duration grace) {
-        checkNew();
-        Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("stopTimeout is " + grace + "; it must be >= 0");
-        }
-        stopTimeout = grace;
-        return this;
+        return life.stopTimeout(grace, this);
     }
 
     /** The hub whose greenlets serve the connections (default: the hub of the caller of {@link #start()}). */
     public StreamServer hub(Hub h) {
-        checkNew();
-        hub = Objects.requireNonNull(h, "hub");
-        return this;
-    }
-
-    private void checkNew() {
-        if (state != NEW) {
-            throw new IllegalStateException("the server is already started: set options before start()");
-        }
+        return life.hub(h, this);
     }
 
     /**
@@ -189,12 +157,12 @@ public final class StreamServer implements AutoCloseable {
      * @throws IOException           if the address cannot be bound (the server stays unstarted)
      * @throws IllegalStateException if the server was already started
      */
-    public synchronized StreamServer start() throws IOException {
-        if (state != NEW) {
-            throw new IllegalStateException(state == STARTED ? "the server is already started"
-                    : "the server was stopped: create a new one");
-        }
-        Hub h = hub != null ? hub : (Hub.current() != null ? Hub.current() : Hub.getDefault());
+    public StreamServer start() throws IOException {
+        life.start(maxConnections, pool).setName("StreamServer-accept-" + listener.getLocalPort());
+        return this;
+    }
+
+    private void bind(boolean reuseAddress, boolean reusePort) throws IOException {
         ServerSocket ss = new ServerSocket();
         try {
             ss.setReuseAddress(reuseAddress);
@@ -207,11 +175,6 @@ public final class StreamServer implements AutoCloseable {
             throw e;
         }
         listener = ss;
-        handlers = new HandlerGroup(maxConnections, pool);
-        hub = h;
-        state = STARTED;
-        acceptor = h.spawn(this::acceptLoop).setName("StreamServer-accept-" + ss.getLocalPort());
-        return this;
     }
 
     /**
@@ -219,21 +182,7 @@ public final class StreamServer implements AutoCloseable {
      * {@link Timeout} raised in it), the server is stopped with its stop timeout first.
      */
     public void serveForever() throws IOException {
-        if (state == NEW) {
-            start();
-        }
-        Greenlet<Void> a = acceptor;
-        boolean clean = false;
-        try {
-            if (a != null) {
-                a.join();
-            }
-            clean = true;
-        } finally {
-            if (!clean) {
-                stop(stopTimeout);
-            }
-        }
+        life.serveForever(this::start);
     }
 
     /** The bound address (with the real port when 0 was asked for), or null before {@link #start()}. */
@@ -244,12 +193,12 @@ public final class StreamServer implements AutoCloseable {
 
     /** Whether the server is started and not stopped. */
     public boolean isServing() {
-        return state == STARTED;
+        return life.isServing();
     }
 
     /** Number of connections being served now. */
     public int connectionCount() {
-        HandlerGroup g = handlers;
+        HandlerGroup g = life.handlers();
         return g == null ? 0 : g.active();
     }
 
@@ -258,40 +207,21 @@ public final class StreamServer implements AutoCloseable {
      * kills those left and waits up to one more second for them to unwind. Idempotent.
      */
     public void stop(Duration grace) {
-        Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace is " + grace + "; it must be >= 0");
-        }
-        synchronized (this) {
-            if (state == STOPPED) {
-                return;
-            }
-            if (state == NEW) {
-                state = STOPPED;
-                return;
-            }
-            state = STOPPED;
-        }
-        closeQuietly(listener);
-        handlers.close();
-        Greenlet<Void> a = acceptor;
-        if (a != null && a != Gevent.getCurrent()) {
-            a.kill(); // it may wait for room in a full pool; in accept() the closed socket already woke it
-        }
-        handlers.stop(grace, Duration.ofSeconds(1), "StreamServer " + getAddress());
+        life.stop(grace);
     }
 
     /** {@link #stop(Duration)} with the {@link #stopTimeout stop timeout} (1 s unless set). */
     @Override
     public void close() {
-        stop(stopTimeout);
+        stop(life.stopTimeout());
     }
 
     private void acceptLoop() {
         ServerSocket ss = listener;
+        HandlerGroup handlers = life.handlers();
         AcceptBackoff backoff = new AcceptBackoff("StreamServer " + ss.getLocalSocketAddress());
         try {
-            while (state == STARTED) {
+            while (life.isServing()) {
                 if (!handlers.awaitRoom()) {
                     break;
                 }
@@ -299,7 +229,7 @@ public final class StreamServer implements AutoCloseable {
                 try {
                     s = ss.accept();
                 } catch (IOException e) {
-                    if (state != STARTED || ss.isClosed()) {
+                    if (!life.isServing() || ss.isClosed()) {
                         break;
                     }
                     backoff.failed(e);
@@ -307,7 +237,7 @@ public final class StreamServer implements AutoCloseable {
                 }
                 try {
                     backoff.succeeded();
-                    if (state != STARTED) {
+                    if (!life.isServing()) {
                         closeQuietly(s);
                         break;
                     }
@@ -349,7 +279,7 @@ public final class StreamServer implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "closing connection from {0}: TLS failed: {1}", peer, e.getMessage());
         } catch (Throwable e) {
             try {
-                if (state != STARTED && e instanceof SocketException) {
+                if (!life.isServing() && e instanceof SocketException) {
                     LOG.log(System.Logger.Level.DEBUG, "connection from {0} closed by server stop: {1}", peer, e);
                 } else if (peerWentAway(e)) {
                     // a client resetting or dropping its connection is normal traffic, not a handler bug
@@ -384,7 +314,7 @@ public final class StreamServer implements AutoCloseable {
     public String toString() {
         InetSocketAddress a = getAddress();
         return "StreamServer[" + (a != null ? a : bindAddress) + ", "
-                + (state == NEW ? "new" : state == STARTED ? "serving" : "stopped") + "]";
+                + life.stateName() + "]";
     }
 
     /** Whether {@code e} says the peer reset or closed the connection (ECONNRESET, EPIPE, EOF mid-message). */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gevent4j.Gevent;
-import dev.gevent4j.Hub;
 import dev.gevent4j.testing.LeakCheck;
 import dev.gevent4j.testing.OnHub;
 import java.net.DatagramPacket;
@@ -16,28 +15,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
-class DatagramServerTest {
-    private Hub hub;
+class DatagramServerTest extends HubPerTest {
     private DatagramServer server;
 
-    @BeforeEach
-    void setUp() {
-        hub = Hub.create();
-    }
-
     @AfterEach
-    void tearDown() {
+    void closeServer() {
         if (server != null) {
             server.close();
         }
-        hub.close();
     }
 
     private static String ask(InetSocketAddress to, String msg) throws Exception {

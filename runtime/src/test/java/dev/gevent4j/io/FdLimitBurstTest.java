@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.Hub;
 import dev.gevent4j.internal.JdkAccess;
 import dev.gevent4j.testing.LeakCheck;
 import dev.gevent4j.testing.OnHub;
@@ -21,8 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,19 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(180)
-class FdLimitBurstTest {
-    private Hub hub;
-
-    @BeforeEach
-    void setUp() {
-        hub = Hub.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        hub.close();
-    }
-
+class FdLimitBurstTest extends HubPerTest {
     @Test
     void burstUnderALowFdLimitThenServesAgain() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.Hub;
 import dev.gevent4j.testing.LeakCheck;
 import dev.gevent4j.testing.OnHub;
 import java.io.BufferedReader;
@@ -20,8 +19,6 @@ import java.util.List;
 import javax.net.ssl.SSLSocket;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,19 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(120)
-class NoPinningTest {
-    private Hub hub;
-
-    @BeforeEach
-    void setUp() {
-        hub = Hub.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        hub.close();
-    }
-
+class NoPinningTest extends HubPerTest {
     @Test
     void socketsTlsHttpSubprocessesAndThePoolNeverPin() throws Exception {
         javax.net.ssl.SSLContext serverCtx = TestTls.server();

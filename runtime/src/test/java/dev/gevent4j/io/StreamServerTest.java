@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.Hub;
 import dev.gevent4j.pool.Pool;
 import dev.gevent4j.testing.LeakCheck;
 import dev.gevent4j.testing.OnHub;
@@ -29,14 +28,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
-class StreamServerTest {
+class StreamServerTest extends HubPerTest {
     static final InetSocketAddress ANY_LOCAL = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     static final StreamHandler ECHO_LINES = (s, peer) -> {
         BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
@@ -47,20 +45,13 @@ class StreamServerTest {
         }
     };
 
-    private Hub hub;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
-    @BeforeEach
-    void setUp() {
-        hub = Hub.create();
-    }
-
     @AfterEach
-    void tearDown() throws Exception {
+    void closeServers() throws Exception {
         for (AutoCloseable c : toClose) {
             c.close();
         }
-        hub.close();
     }
 
     private StreamServer started(StreamServer s) throws Exception {
@@ -132,6 +123,19 @@ class StreamServerTest {
         });
     }
 
+    /** From a greenlet on the hub: connects, sends a partial message, then closes with a reset (RST). */
+    private void resetAfterPartialWrite(StreamServer server) throws Exception {
+        OnHub.call(hub, () -> {
+            Socket c = new Socket();
+            c.connect(server.getAddress(), 5000);
+            c.getOutputStream().write("partial".getBytes(StandardCharsets.UTF_8));
+            Gevent.sleep(20);
+            c.setSoLinger(true, 0); // close sends RST
+            c.close();
+            return null;
+        });
+    }
+
     @Test
     void peerResetMidReadEndsOnlyThatHandler() throws Exception {
         AtomicInteger failures = new AtomicInteger();
@@ -143,15 +147,7 @@ class StreamServerTest {
                 throw e;
             }
         }));
-        OnHub.call(hub, () -> {
-            Socket c = new Socket();
-            c.connect(server.getAddress(), 5000);
-            c.getOutputStream().write("partial".getBytes(StandardCharsets.UTF_8));
-            Gevent.sleep(20);
-            c.setSoLinger(true, 0); // close sends RST
-            c.close();
-            return null;
-        });
+        resetAfterPartialWrite(server);
         waitUntil(() -> failures.get() == 1 && server.connectionCount() == 0);
         assertEquals("ok", OnHub.call(hub, () -> roundTrip(started(new StreamServer(ANY_LOCAL, ECHO_LINES))
                 .getAddress(), "ok")));
@@ -186,15 +182,7 @@ class StreamServerTest {
                     ended.incrementAndGet();
                 }
             }));
-            OnHub.call(hub, () -> {
-                Socket c = new Socket();
-                c.connect(server.getAddress(), 5000);
-                c.getOutputStream().write("partial".getBytes(StandardCharsets.UTF_8));
-                Gevent.sleep(20);
-                c.setSoLinger(true, 0); // close sends RST
-                c.close();
-                return null;
-            });
+            resetAfterPartialWrite(server);
             waitUntil(() -> ended.get() == 1 && server.connectionCount() == 0);
             assertEquals(List.of(), warnings.stream().map(java.util.logging.LogRecord::getMessage).toList());
         } finally {
@@ -250,22 +238,25 @@ class StreamServerTest {
         assertEquals("active", roundTrip(server.getAddress(), "active"));
     }
 
-    @Test
-    void maxConnectionsPausesAccepting() throws Exception {
+    /** A handler that records in {@code peak} how many handlers ran at once; each holds 30 ms, then writes reply. */
+    private static StreamHandler peakCounting(AtomicInteger peak, char reply) {
         AtomicInteger running = new AtomicInteger();
-        AtomicInteger peak = new AtomicInteger();
-        StreamServer server = started(new StreamServer(ANY_LOCAL, (s, peer) -> {
+        return (s, peer) -> {
             peak.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 Gevent.sleep(30);
-                s.getOutputStream().write('k');
+                s.getOutputStream().write(reply);
             } finally {
                 running.decrementAndGet();
             }
-        }).maxConnections(3));
-        int ok = OnHub.call(hub, () -> {
+        };
+    }
+
+    /** Connects {@code clients} clients at once from greenlets on the hub; returns how many read {@code reply}. */
+    private int answered(StreamServer server, int clients, char reply) throws Exception {
+        return OnHub.call(hub, () -> {
             List<Greenlet<Integer>> gs = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
+            for (int i = 0; i < clients; i++) {
                 gs.add(Gevent.spawn(() -> {
                     try (Socket c = new Socket()) {
                         c.connect(server.getAddress(), 5000);
@@ -275,45 +266,26 @@ class StreamServerTest {
             }
             int n = 0;
             for (Greenlet<Integer> g : gs) {
-                n += g.get() == 'k' ? 1 : 0;
+                n += g.get() == reply ? 1 : 0;
             }
             return n;
         });
-        assertEquals(12, ok);
+    }
+
+    @Test
+    void maxConnectionsPausesAccepting() throws Exception {
+        AtomicInteger peak = new AtomicInteger();
+        StreamServer server = started(new StreamServer(ANY_LOCAL, peakCounting(peak, 'k')).maxConnections(3));
+        assertEquals(12, answered(server, 12, 'k'));
         assertEquals(3, peak.get());
     }
 
     @Test
     void aPoolBoundsTheHandlers() throws Exception {
         Pool pool = new Pool(2);
-        AtomicInteger running = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
-        StreamServer server = started(new StreamServer(ANY_LOCAL, (s, peer) -> {
-            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-            try {
-                Gevent.sleep(30);
-                s.getOutputStream().write('p');
-            } finally {
-                running.decrementAndGet();
-            }
-        }).pool(pool));
-        int ok = OnHub.call(hub, () -> {
-            List<Greenlet<Integer>> gs = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                gs.add(Gevent.spawn(() -> {
-                    try (Socket c = new Socket()) {
-                        c.connect(server.getAddress(), 5000);
-                        return c.getInputStream().read();
-                    }
-                }));
-            }
-            int n = 0;
-            for (Greenlet<Integer> g : gs) {
-                n += g.get() == 'p' ? 1 : 0;
-            }
-            return n;
-        });
-        assertEquals(6, ok);
+        StreamServer server = started(new StreamServer(ANY_LOCAL, peakCounting(peak, 'p')).pool(pool));
+        assertEquals(6, answered(server, 6, 'p'));
         assertEquals(2, peak.get());
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.Hub;
 import dev.gevent4j.testing.LeakCheck;
 import dev.gevent4j.testing.OnHub;
 import java.io.InputStream;
@@ -17,27 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
-class SubprocessTest {
-    private Hub hub;
-
-    @BeforeEach
-    void setUp() {
-        hub = Hub.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        hub.close();
-    }
-
+class SubprocessTest extends HubPerTest {
     @Test
     void runCollectsExitCodeStdoutAndStderr() throws Exception {
         SubprocessResult r = hub.spawn(() -> Subprocess.run(

@@ -14,27 +14,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
-class ThreadPoolTest {
-    private Hub hub;
-
-    @BeforeEach
-    void setUp() {
-        hub = Hub.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        hub.close();
-    }
-
+class ThreadPoolTest extends HubPerTest {
     @Test
     void defaultSizeIsTen() {
         assertEquals(10, hub.threadPool().size());

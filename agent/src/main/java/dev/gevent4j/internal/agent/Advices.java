@@ -1,6 +1,9 @@
 package dev.gevent4j.internal.agent;
 
+import dev.gevent4j.internal.agent.hooks.FileChannelWaits;
 import dev.gevent4j.internal.agent.hooks.FileWaits;
+import dev.gevent4j.internal.agent.hooks.RandomAccessFileWaits;
+import dev.gevent4j.internal.agent.hooks.GreenletResolver;
 import dev.gevent4j.internal.agent.hooks.HubTimers;
 import dev.gevent4j.internal.agent.hooks.KillPoints;
 import dev.gevent4j.internal.agent.hooks.SocketWaits;
@@ -9,6 +12,10 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.net.spi.InetAddressResolver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -198,6 +205,160 @@ final class Advices {
                 throws IOException {
             return b == null || off < 0 || len < 0 || len > b.length - off ? null
                     : FileWaits.write(fd, out, b, off, len, 0);
+        }
+    }
+
+    /** {@code RandomAccessFile.read()}: on the hub's thread pool. */
+    static final class RafReadOne {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This RandomAccessFile f) throws IOException {
+            return RandomAccessFileWaits.read(f, null, 0, 0);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /** {@code RandomAccessFile.readBytes(byte[], int, int)} (private; behind every array read and readFully). */
+    static final class RafReadBytes {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This RandomAccessFile f, @Advice.Argument(0) byte[] b,
+                             @Advice.Argument(1) int off, @Advice.Argument(2) int len) throws IOException {
+            return RandomAccessFileWaits.read(f, b, off, len);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /** {@code RandomAccessFile.write(int)}: on the hub's thread pool. */
+    static final class RafWriteOne {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This RandomAccessFile f, @Advice.Argument(0) int b) throws IOException {
+            return RandomAccessFileWaits.write(f, null, 0, 0, b);
+        }
+    }
+
+    /** {@code RandomAccessFile.writeBytes(byte[], int, int)} (private; behind every array write). */
+    static final class RafWriteBytes {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This RandomAccessFile f, @Advice.Argument(0) byte[] b,
+                             @Advice.Argument(1) int off, @Advice.Argument(2) int len) throws IOException {
+            return RandomAccessFileWaits.write(f, b, off, len, 0);
+        }
+    }
+
+    /** {@code FileChannelImpl.read(ByteBuffer)}: on the hub's thread pool. */
+    static final class ChannelRead {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer dst) throws IOException {
+            return FileChannelWaits.read(ch, dst);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /** {@code FileChannelImpl.read(ByteBuffer, long)}. */
+    static final class ChannelReadAt {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer dst,
+                             @Advice.Argument(1) long position) throws IOException {
+            return FileChannelWaits.readAt(ch, dst, position);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /** {@code FileChannelImpl.write(ByteBuffer)}. */
+    static final class ChannelWrite {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer src) throws IOException {
+            return FileChannelWaits.write(ch, src);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /** {@code FileChannelImpl.write(ByteBuffer, long)}. */
+    static final class ChannelWriteAt {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer src,
+                             @Advice.Argument(1) long position) throws IOException {
+            return FileChannelWaits.writeAt(ch, src, position);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /** {@code FileChannelImpl.read(ByteBuffer[], int, int)} (scattering). */
+    static final class ChannelReadV {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Long enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer[] dsts,
+                          @Advice.Argument(1) int offset, @Advice.Argument(2) int length) throws IOException {
+            return FileChannelWaits.read(ch, dsts, offset, length);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Long done, @Advice.Return(readOnly = false) long result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /** {@code FileChannelImpl.write(ByteBuffer[], int, int)} (gathering). */
+    static final class ChannelWriteV {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Long enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer[] srcs,
+                          @Advice.Argument(1) int offset, @Advice.Argument(2) int length) throws IOException {
+            return FileChannelWaits.write(ch, srcs, offset, length);
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Long done, @Advice.Return(readOnly = false) long result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
+    /**
+     * {@code java.net.InetAddress.loadResolver()} (private static): whatever resolver the JDK chose (the first
+     * InetAddressResolverProvider found, usually the application's own, else the built-in one) is wrapped so that
+     * greenlets' lookups run on their hub's thread pool. Not run when the method throws (the JDK then retries).
+     */
+    static final class InetAddressLoadResolver {
+        @Advice.OnMethodExit
+        static void exit(@Advice.Return(readOnly = false) InetAddressResolver resolver) {
+            resolver = GreenletResolver.wrap(resolver);
         }
     }
 }

@@ -27,10 +27,9 @@ public final class AgentOptions {
         d.put("sleep", true);    // timed parks (sleep, parkNanos, timed j.u.c. waits) → the hub's timers
         d.put("park", true);     // kill/Timeout raised at every park point of a greenlet
         d.put("dns", true);      // InetAddress lookups → a thread pool while the greenlet parks
-        // FileInputStream/FileOutputStream on pipes and ttys → the hub, regular files → the hub's thread pool. Off by
-        // default: a greenlet pinned to the hub (inside a class initializer, e.g. TimeZone reading tzdb.dat, or a
-        // native frame) that waits on the hub deadlocks it; this needs pinned-continuation detection first.
-        d.put("files", false);
+        // FileInputStream/FileOutputStream on pipes and ttys → the hub, regular files → the hub's thread pool (a
+        // greenlet pinned to the hub thread, e.g. in a class initializer, runs the JDK's blocking call instead)
+        d.put("files", true);
         d.put("threads", true);  // Thread.start() of application threads → a greenlet
         d.put("verbose", false); // print every patch at start-up
         DEFAULTS = java.util.Collections.unmodifiableMap(d);

@@ -19,6 +19,7 @@ final class ModuleOpener {
     static final String[] PACKAGES = {
         "java.lang", "java.io", "java.net", "java.nio", "java.util.concurrent", "java.util.concurrent.locks",
         "jdk.internal.access", "jdk.internal.misc", "jdk.internal.vm", "jdk.internal.ref", "sun.nio.ch",
+        "sun.nio.fs", // the files hooks: fstat of an fd (regular file or not)
     };
 
     private ModuleOpener() {}

@@ -140,5 +140,32 @@ public final class PatchRegistry {
             new Patch("files", "java.io.FileOutputStream", "write", "([B)V", Advices.FileWriteArray.class,
                     "as write(int)"),
             new Patch("files", "java.io.FileOutputStream", "write", "([BII)V", Advices.FileWriteBytes.class,
-                    "as write(int)"));
+                    "as write(int)"),
+            new Patch("files", "java.io.RandomAccessFile", "read", "()I", Advices.RafReadOne.class,
+                    "a greenlet's RandomAccessFile read runs on the hub's thread pool (a slow disk never stalls the hub)"),
+            new Patch("files", "java.io.RandomAccessFile", "readBytes", "([BII)I", Advices.RafReadBytes.class,
+                    "private; behind read(byte[]), read(byte[],int,int), readFully (ZipFile/JarFile read through here)"),
+            new Patch("files", "java.io.RandomAccessFile", "write", "(I)V", Advices.RafWriteOne.class,
+                    "a greenlet's RandomAccessFile write runs on the hub's thread pool"),
+            new Patch("files", "java.io.RandomAccessFile", "writeBytes", "([BII)V", Advices.RafWriteBytes.class,
+                    "private; behind write(byte[]), write(byte[],int,int) and the DataOutput writes"),
+            new Patch("files", "sun.nio.ch.FileChannelImpl", "read", "(Ljava/nio/ByteBuffer;)I",
+                    Advices.ChannelRead.class,
+                    "a greenlet's FileChannel read (also Files.readAllBytes, Files.newInputStream) runs on the hub's thread pool"),
+            new Patch("files", "sun.nio.ch.FileChannelImpl", "read", "(Ljava/nio/ByteBuffer;J)I",
+                    Advices.ChannelReadAt.class, "positional read: as read(ByteBuffer)"),
+            new Patch("files", "sun.nio.ch.FileChannelImpl", "read", "([Ljava/nio/ByteBuffer;II)J",
+                    Advices.ChannelReadV.class, "scattering read: as read(ByteBuffer)"),
+            new Patch("files", "sun.nio.ch.FileChannelImpl", "write", "(Ljava/nio/ByteBuffer;)I",
+                    Advices.ChannelWrite.class,
+                    "a greenlet's FileChannel write (also Files.write, Files.newOutputStream) runs on the hub's thread pool"),
+            new Patch("files", "sun.nio.ch.FileChannelImpl", "write", "(Ljava/nio/ByteBuffer;J)I",
+                    Advices.ChannelWriteAt.class, "positional write: as write(ByteBuffer)"),
+            new Patch("files", "sun.nio.ch.FileChannelImpl", "write", "([Ljava/nio/ByteBuffer;II)J",
+                    Advices.ChannelWriteV.class, "gathering write: as write(ByteBuffer)"),
+            new Patch("dns", "java.net.InetAddress", "loadResolver", "()Ljava/net/spi/InetAddressResolver;",
+                    Advices.InetAddressLoadResolver.class,
+                    "the system-wide resolver (the application's own InetAddressResolverProvider or the built-in "
+                            + "one) is chosen here, once: it is wrapped so that greenlets' lookups run on the hub's "
+                            + "thread pool"));
 }

@@ -2,23 +2,15 @@ package dev.gevent4j.bench.micro;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.Hub;
 import dev.gevent4j.event.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -34,26 +26,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code CountDownLatch(1)} counted down once all waiters have arrived (a second latch counts the arrivals).
  * Every waiter ends by itself: no timeout, interrupt or kill.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE})
-public class EventFanOutBenchmark {
+public class EventFanOutBenchmark extends HubBenchmark {
     static final int WAITERS = 1_000;
-
-    private Hub hub;
-
-    @Setup
-    public void setup() {
-        hub = Hub.create("bench-hub");
-    }
-
-    @TearDown
-    public void tearDown() {
-        hub.close();
-    }
 
     @Benchmark
     @OperationsPerInvocation(WAITERS)

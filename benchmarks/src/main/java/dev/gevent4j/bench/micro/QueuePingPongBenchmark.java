@@ -2,12 +2,10 @@ package dev.gevent4j.bench.micro;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.Hub;
 import dev.gevent4j.queue.Queue;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,11 +13,6 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -34,26 +27,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * java.util.concurrent's {@code LinkedBlockingQueue}, which also yields to the hub). Virtual and platform threads:
  * {@code LinkedBlockingQueue}. Every task ends by itself after its rounds: no timeout, interrupt or kill.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE})
-public class QueuePingPongBenchmark {
+public class QueuePingPongBenchmark extends HubBenchmark {
     static final int ROUNDS = 10_000;
-
-    private Hub hub;
-
-    @Setup
-    public void setup() {
-        hub = Hub.create("bench-hub");
-    }
-
-    @TearDown
-    public void tearDown() {
-        hub.close();
-    }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)

@@ -2,20 +2,13 @@ package dev.gevent4j.bench.micro;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.Hub;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -32,26 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * 2 cores they rarely have to wait for each other, so this is an upper bound, not a hand-off). Every task ends by
  * itself: no timeout, interrupt or kill.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE})
-public class RoundTripBenchmark {
+public class RoundTripBenchmark extends HubBenchmark {
     static final int ROUNDS = 10_000;
-
-    private Hub hub;
-
-    @Setup
-    public void setup() {
-        hub = Hub.create("bench-hub");
-    }
-
-    @TearDown
-    public void tearDown() {
-        hub.close();
-    }
 
     @Benchmark
     @OperationsPerInvocation(ROUNDS)

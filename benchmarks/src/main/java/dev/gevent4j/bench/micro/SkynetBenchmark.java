@@ -2,19 +2,12 @@ package dev.gevent4j.bench.micro;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.Hub;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -31,29 +24,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * warm-up trees, 5 measured), so that the workload's time stays bounded on a loaded 2-core machine. The sum is checked, so a wrong tree fails
  * the benchmark. No timeout, interrupt or kill is involved.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE, "-Xmx6g"})
-public class SkynetBenchmark {
+public class SkynetBenchmark extends HubBenchmark {
     static final int LEAVES = 1_000_000;
     static final int TASKS = 1_111_111;
     static final int PLATFORM_LEAVES = 10_000;
     static final int PLATFORM_TASKS = 11_111;
-
-    private Hub hub;
-
-    @Setup
-    public void setup() {
-        hub = Hub.create("bench-hub");
-    }
-
-    @TearDown
-    public void tearDown() {
-        hub.close();
-    }
 
     @Benchmark
     @OperationsPerInvocation(TASKS)

@@ -2,20 +2,19 @@ package dev.gevent4j.bench.micro;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.Hub;
+import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -32,29 +31,35 @@ import org.openjdk.jmh.annotations.Warmup;
  * starts them on the JDK's default scheduler, each calls {@code Thread.yield()}, then joins each. Platform threads
  * run 1,000 tasks per invocation (100,000 would take about 8 s each); the score is still per task. The
  * {@code ...ParallelGC} variants repeat gevent4j and virtual threads with {@code -XX:+UseParallelGC}: with G1 (the
- * default) the 100,000 simultaneously parked greenlets that gevent's FIFO semantics create dominate the cost. No timeout,
+ * default) the 100,000 simultaneously parked greenlets that gevent's FIFO semantics create dominate the cost.
+ * {@code virtualThreadsFifo} is the reference for those semantics without gevent4j: JDK virtual threads on a
+ * one-thread FIFO scheduler (a single-thread executor through the JDK's package-private
+ * {@code VirtualThreadBuilder(Executor)}), spawned from a virtual thread on that scheduler, so that, as on a hub, every
+ * task is created before the first runs and all 100,000 are parked at once after their yield. No timeout,
  * interrupt or kill is involved: every task ends by itself.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE})
-public class SpawnJoinBenchmark {
+public class SpawnJoinBenchmark extends HubBenchmark {
     static final int N = 100_000;
     static final int PLATFORM_N = 1_000;
 
-    private Hub hub;
+    private ExecutorService fifo;
+    private Thread.Builder.OfVirtual fifoBuilder;
 
     @Setup
-    public void setup() {
-        hub = Hub.create("bench-hub");
+    public void createFifo() throws ReflectiveOperationException {
+        fifo = Executors.newSingleThreadExecutor();
+        Constructor<?> c = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
+                .getDeclaredConstructor(Executor.class);
+        c.setAccessible(true);
+        fifoBuilder = (Thread.Builder.OfVirtual) c.newInstance(fifo);
     }
 
     @TearDown
-    public void tearDown() {
-        hub.close();
+    public void shutdownFifo() {
+        fifo.shutdown();
     }
 
     @Benchmark
@@ -82,6 +87,20 @@ public class SpawnJoinBenchmark {
     @Fork(value = 1, jvmArgsAppend = {Flags.ADD_OPENS, Flags.ADD_EXPORTS, Flags.NATIVE, Flags.PARALLEL_GC})
     public void virtualThreadsParallelGC() throws InterruptedException {
         startAndJoin(Thread.ofVirtual(), N);
+    }
+
+    /** JDK virtual threads with gevent4j's scheduling semantics (one thread, FIFO): see the class comment. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public void virtualThreadsFifo() throws InterruptedException {
+        Thread spawner = fifoBuilder.start(() -> {
+            try {
+                startAndJoin(fifoBuilder, N);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("interrupted", e);
+            }
+        });
+        spawner.join();
     }
 
     @Benchmark

@@ -12,13 +12,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>{@code
  * PollWait w = new PollWait(hub, fd, true, Thread.currentThread(), 0);
- * w.await();   // parks until readable, closed, or killed
+ * if (!w.await()) { ... }   // parks until readable, closed, or killed; false: pinned, nothing waited
  * }</pre>
  *
  * <p>The registration is only ever touched on the hub thread (arm, fire, ready, cancel all run there), and the
  * waiter resumes only after the hub has removed it, so no fd stays registered once the JDK goes on to close it.
  * Timeout: the hub timer ends the wait normally. Interrupt: the wait ends with the interrupt status kept. Kill: the
- * registration is removed first, then the kill is raised.
+ * registration is removed first, then the kill is raised. A greenlet pinned to the hub thread (a class initializer
+ * or native frame on its stack, see {@link Pinning}) never registers: {@link #await()} finds out with one yield and
+ * returns false, so that the caller runs the JDK's own blocking call instead of freezing the hub.
  */
 final class PollWait extends TimerQueue.Timer implements Runnable {
     private static final int NEW = 0;
@@ -36,6 +38,17 @@ final class PollWait extends TimerQueue.Timer implements Runnable {
     FdWatch watch;
 
     private volatile boolean done;
+    /** Claimed by the registration on the hub thread, or by a pinned waiter that gives up (whichever is first). */
+    private volatile boolean started;
+    private static final java.lang.invoke.VarHandle STARTED;
+
+    static {
+        try {
+            STARTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(PollWait.class, "started", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile IOException failure;
 
     PollWait(Hub hub, int fd, boolean read, Thread waiter, long nanos) {
@@ -47,17 +60,25 @@ final class PollWait extends TimerQueue.Timer implements Runnable {
         this.timed = nanos > 0;
     }
 
-    /** Waits on the calling greenlet (the waiter). */
-    void await() throws IOException {
+    /**
+     * Waits on the calling greenlet (the waiter). Returns false, having waited for nothing, if the greenlet is pinned
+     * to the hub thread (see {@link Pinning}): the caller then runs the JDK's own blocking call.
+     */
+    boolean await() throws IOException {
         Strand s = Internals.currentStrand();
         if (!post(this)) {
-            return; // hub closing: a spurious wake-up; the JDK re-checks
+            return true; // hub closing: a spurious wake-up; the JDK re-checks
         }
         boolean cancelRequested = false;
         boolean interrupted = false;
+        boolean pinned = false;
         s.enterWait(Strand.IN_WAIT_EXTERNAL);
         try {
-            while (!done) {
+            // The pinned probe (see Pinning): the registration above runs before this greenlet resumes, unless the
+            // yield could not unmount it. Then the registration must never happen: claim it, and wait for nothing.
+            Thread.yield();
+            pinned = STARTED.compareAndSet(this, false, true);
+            while (!pinned && !done) {
                 if (Thread.interrupted()) {
                     interrupted = true;
                 }
@@ -71,15 +92,19 @@ final class PollWait extends TimerQueue.Timer implements Runnable {
             }
         } finally {
             s.exitWait();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         s.throwPending(); // clears the interrupt if the kill arrived as one
+        if (pinned) {
+            return false;
+        }
         IOException f = failure;
         if (f != null) {
             throw f;
         }
+        return true;
     }
 
     private boolean post(Runnable r) {
@@ -95,8 +120,8 @@ final class PollWait extends TimerQueue.Timer implements Runnable {
     /** Hub thread: register the fd. */
     @Override
     public void run() {
-        if (phase != NEW) {
-            return;
+        if (phase != NEW || !STARTED.compareAndSet(this, false, true)) {
+            return; // the waiter found itself pinned and gave up the wait
         }
         phase = ARMED;
         try {

@@ -20,7 +20,9 @@ import java.util.function.BooleanSupplier;
  * <p>Timeout: {@code nanos > 0} is a deadline on the hub's timers; the method then returns and the JDK caller sees
  * that its time is up ({@code SocketTimeoutException}). Interrupt: returns with the interrupt status set, as the
  * JDK's poller does (the JDK then closes the socket: "Closed by interrupt"). Kill and gevent4j {@code Timeout}: raised
- * here, after the fd's registration is gone; the socket stays open and usable.
+ * here, after the fd's registration is gone; the socket stays open and usable. A greenlet pinned to its hub thread
+ * (a socket read inside a class initializer) is left to the JDK's poller, which wakes a pinned virtual thread's
+ * carrier directly: waiting on the hub would freeze it.
  */
 public final class SocketWaits {
     /* Net.POLLIN / Net.POLLOUT on Linux. */
@@ -55,8 +57,8 @@ public final class SocketWaits {
             previous.stop(); // a second waiter for the same fd and event: wake the first, it re-checks
         }
         try {
-            if (isOpen.getAsBoolean()) {
-                w.await();
+            if (isOpen.getAsBoolean() && !w.await()) {
+                return false; // pinned to the hub thread: the JDK's poller wakes the carrier directly
             }
         } finally {
             WAITS.remove(key, w);
@@ -80,18 +82,24 @@ public final class SocketWaits {
         }
     }
 
+    /** {@link #awaitReady}: the fd is ready (or closed, or the hub is closing): the JDK's call may run now. */
+    static final int READY = 0;
+    /** {@link #awaitReady}: epoll refuses the fd (a regular file, a directory, /dev/null): nothing waited. */
+    static final int NOT_POLLABLE = 1;
+    /** {@link #awaitReady}: the greenlet is pinned to the hub thread (see {@link Pinning}): nothing waited. */
+    static final int PINNED = 2;
+
     /**
      * Parks the calling greenlet of {@code hub} until {@code fd} (a pipe, tty or socket the JDK reads or writes with
-     * a blocking call) is ready for {@code event}. Returns false at once if the fd cannot be polled (a regular file:
-     * epoll_ctl refuses it).
+     * a blocking call) is ready for {@code event}: {@link #READY}, or at once {@link #NOT_POLLABLE} or
+     * {@link #PINNED}.
      */
-    static boolean awaitReady(Hub hub, int fd, int event) throws IOException {
+    static int awaitReady(Hub hub, int fd, int event) throws IOException {
         PollWait w = new PollWait(hub, fd, event == POLLIN, Thread.currentThread(), 0);
         try {
-            w.await();
-            return true;
+            return w.await() ? READY : PINNED;
         } catch (NotPollableException e) {
-            return false;
+            return NOT_POLLABLE;
         }
     }
 
