@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -143,6 +144,29 @@ class KillAtParkPointsTest {
             g.join(Duration.ofSeconds(30));
             assertTrue(((Object) g.value()) instanceof GreenletExit, c + ": " + g.exception());
             assertEquals(0, swallowed.get(), "InterruptedExceptions the application saw");
+            p.stillWorks(hub);
+        }
+    }
+
+    @ParameterizedTest(name = "a platform thread interrupted in {0} keeps the JDK's behaviour")
+    @MethodSource("parkPoints")
+    void onAPlatformThreadAnInterruptStaysAnInterruptedException(ParkPoints.Case c) throws Exception {
+        try (ParkPoints.Point p = c.make().apply(hub)) {
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
+            Thread t = Thread.ofPlatform().name("park-points-platform").start(() -> {
+                try {
+                    p.block();
+                    outcome.set(new AssertionError("the wait returned"));
+                } catch (Throwable e) {
+                    outcome.set(e);
+                }
+            });
+            while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+                Thread.sleep(1);
+            }
+            t.interrupt();
+            t.join();
+            assertTrue(outcome.get() instanceof InterruptedException, c + ": " + outcome.get());
             p.stillWorks(hub);
         }
     }

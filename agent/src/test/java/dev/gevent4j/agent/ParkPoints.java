@@ -96,7 +96,8 @@ final class ParkPoints {
                 new Case("Thread.sleep", hub -> point(() -> Thread.sleep(60_000), h -> { })),
                 objectWait("Object.wait()", 0),
                 objectWait("Object.wait(ms)", 60_000),
-                threadJoin(),
+                threadJoin(false),
+                threadJoin(true),
                 futureTask("FutureTask.get()", false),
                 futureTask("FutureTask.get(timeout)", true),
                 completableFuture("CompletableFuture.get()", false),
@@ -185,18 +186,18 @@ final class ParkPoints {
         });
     }
 
-    private static Case threadJoin() {
-        return new Case("Thread.join (platform thread)", hub -> {
+    private static Case threadJoin(boolean virtual) {
+        return new Case(virtual ? "Thread.join (a JDK virtual thread)" : "Thread.join (a platform thread)", hub -> {
             CountDownLatch release = new CountDownLatch(1);
-            Thread t = new Thread(() -> {
+            Runnable body = () -> {
                 try {
                     release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }, "ParkPoints-join-target");
-            t.setDaemon(true);
-            t.start();
+            };
+            Thread t = virtual ? Thread.ofVirtual().name("ParkPoints-join-target").start(body)
+                    : Thread.ofPlatform().name("ParkPoints-join-target").daemon().start(body);
             return new Point() {
                 public void block() throws Exception {
                     t.join();
