@@ -115,8 +115,10 @@ final class Advices {
     }
 
     /**
-     * Exit of a blocking JDK method that throws InterruptedException (Thread.sleepNanos, AQS interruptible acquires,
-     * ConditionObject awaits): an interrupt that a pending kill/Timeout caused is replaced by that kill.
+     * Exit of a blocking JDK method that throws InterruptedException after cleaning up its wait (Thread.sleepNanos,
+     * Object.wait, AQS interruptible acquires and condition awaits, FutureTask/CompletableFuture get, the transfer
+     * queues, Exchanger, Phaser, CyclicBarrier, StampedLock; see the park entries of PatchRegistry): an interrupt
+     * that a pending kill/Timeout caused is replaced by that kill.
      */
     static final class RaiseKill {
         @Advice.OnMethodExit(onThrowable = InterruptedException.class)

@@ -1,6 +1,5 @@
 package dev.gevent4j.internal.agent.hooks;
 
-import dev.gevent4j.internal.Internals;
 import dev.gevent4j.internal.Strand;
 import java.util.Iterator;
 import java.util.Set;
@@ -43,11 +42,10 @@ public final class KillPoints {
     /** The kill/Timeout pending for the calling greenlet (taken, its interrupt cleared), or null. */
     public static Throwable pendingKill() {
         try {
-            if (Internals.currentHub() == null) {
-                return null;
-            }
-            Strand s = Internals.currentStrand();
-            if (s.pending() == null || calledByKillPoint()) {
+            // Strand.ofCurrentGreenlet needs no runtime initialisation: a platform thread (a JDK thread interrupted in
+            // Object.wait, say) never loads the runtime's classes here.
+            Strand s = Strand.ofCurrentGreenlet();
+            if (s == null || s.pending() == null || calledByKillPoint()) {
                 return null;
             }
             Throwable t = s.takePending();
