@@ -279,6 +279,12 @@ public class Greenlet<T> {
         // a parked greenlet missing from the live list would let the hub declare LoopExit meanwhile.
         finish(v, failure);
         hub.removeLive(this);
+        // A finished greenlet keeps its outcome, not its thread: a list of finished greenlets (joinAll's argument,
+        // a user's collection) then holds no VirtualThread/Continuation objects, which would otherwise stay
+        // reachable and be copied by every young collection until the list is dropped (benchmarks/RESULTS.md,
+        // workload 1). The JDK already drops the frozen stack of a finished continuation.
+        thread = null;
+        strand.setThread(null);
     }
 
     /** Records the outcome and wakes joiners, links and a switch-waiting parent. */
@@ -651,7 +657,10 @@ public class Greenlet<T> {
         return hub;
     }
 
-    /** The greenlet's virtual thread, or null before it starts. */
+    /**
+     * The greenlet's virtual thread while it is started and running; null before it starts and once it is dead (a
+     * finished greenlet releases its thread, so that holding many finished greenlets does not hold their threads).
+     */
     public Thread getThread() {
         return thread;
     }

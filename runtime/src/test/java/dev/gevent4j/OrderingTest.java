@@ -2,6 +2,7 @@ package dev.gevent4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -118,7 +119,9 @@ class OrderingTest {
             Thread tb = b.get();
             assertNotSame(ta, tb);
             assertTrue(ta.isVirtual());
-            assertEquals(ta, a.getThread());
+            assertNull(a.getThread(), "a dead greenlet releases its thread");
+            assertTrue(hub.spawn(() -> Gevent.getCurrent().getThread() == Thread.currentThread()).get(),
+                    "a running greenlet's thread is its virtual thread");
         }
     }
 
