@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same app shows the hub blocked for the whole lookup. Also: reverse lookups, the application's UnknownHostException
  * unchanged, and kill and Timeout of a greenlet during a lookup.
  */
+// JUnit @Timeout, fully qualified: dev.gevent4j.Timeout shares the name.
 @org.junit.jupiter.api.Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS)
 class DnsProofTest {
     private static final Pattern RESOLVED = Pattern.compile(

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * The {@code files} patch under the real agent (on by default; this JVM runs with it): pipe reads and writes of
  * greenlets wait on the hub while the other greenlets run, regular files go to the hub's thread pool.
  */
-// org.junit.jupiter.api.Timeout, fully qualified: dev.gevent4j.Timeout shares the name.
+// JUnit @Timeout (org.junit.jupiter.api.Timeout), fully qualified: dev.gevent4j.Timeout shares the name.
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FilesTest {
     private Hub hub;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * wake-up could never come): the agent's hooks find out and run the JDK's own blocking call. The class
  * initializes, and the hub runs on afterwards. Under the real agent (files, socket on).
  */
-// org.junit.jupiter.api.Timeout, fully qualified: dev.gevent4j.Timeout shares the name. A separate thread: should a
+// JUnit @Timeout (org.junit.jupiter.api.Timeout), fully qualified: dev.gevent4j.Timeout shares the name. A separate thread: should a
 // regression freeze the hub, hub.close() in @AfterEach would never return, and the run must still end.
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS,
         threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
