@@ -22,39 +22,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Under the agent, pipe reads/writes wait on the hub, regular files and DNS run on the hub's thread pool. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class FilesAndDnsTest {
+class FilesAndDnsTest extends HubPerTest {
     // File and pipe tests: FilesTest and PinnedGreenletsTest.
-    private Hub hub;
-
-    @BeforeEach
-    void createHub() {
-        hub = Hub.create();
-    }
-
-    @AfterEach
-    void closeHub() {
-        hub.close();
-    }
-
-    /** Spawns a greenlet that ticks every 5 ms until {@code until} is dead; returns the tick counter. */
-    private AtomicInteger ticker(Greenlet<?> until) {
-        AtomicInteger ticks = new AtomicInteger();
-        hub.spawn(() -> {
-            while (!until.isDead()) {
-                ticks.incrementAndGet();
-                Thread.sleep(5);
-            }
-            return null;
-        });
-        return ticks;
-    }
 
     @Test
     void aSlowResolverRunsOnThePoolWhileOtherGreenletsRun() throws Exception {

@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,32 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 // JUnit @Timeout (org.junit.jupiter.api.Timeout), fully qualified: dev.gevent4j.Timeout shares the name.
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
-class FilesTest {
-    private Hub hub;
-
-    @BeforeEach
-    void createHub() {
-        hub = Hub.create();
-    }
-
-    @AfterEach
-    void closeHub() {
-        hub.close();
-    }
-
-    /** Spawns a greenlet that ticks every 5 ms until {@code until} is dead; returns the tick counter. */
-    private AtomicInteger ticker(Greenlet<?> until) {
-        AtomicInteger ticks = new AtomicInteger();
-        hub.spawn(() -> {
-            while (!until.isDead()) {
-                ticks.incrementAndGet();
-                Thread.sleep(5);
-            }
-            return null;
-        });
-        return ticks;
-    }
-
+class FilesTest extends HubPerTest {
     @Test
     void filesIsOnByDefault() {
         assertTrue(Monkey.isPatched("files"));

@@ -18,8 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,21 +31,27 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 // JUnit's @Timeout, fully qualified: dev.gevent4j.Timeout shares its simple name.
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
-class KillAtParkPointsTest {
-    private Hub hub;
-
-    @BeforeEach
-    void createHub() {
-        hub = Hub.create();
-    }
-
-    @AfterEach
-    void closeHub() {
-        hub.close();
-    }
-
+class KillAtParkPointsTest extends HubPerTest {
     private static void awaitParked(Greenlet<?> g) throws InterruptedException {
         ParkPoints.awaitParked(g);
+    }
+
+    /**
+     * Blocks in {@code p} as an application that swallows InterruptedException would: each one is counted and the
+     * wait entered again. Returns null after the third (the kill was not raised at the park point: the greenlet ends,
+     * so that the test fails on its assertions instead of hanging).
+     */
+    private static Void blockSwallowingInterrupts(ParkPoints.Point p, AtomicInteger swallowed) throws Exception {
+        while (true) {
+            try {
+                p.block();
+                throw new AssertionError("the wait returned");
+            } catch (InterruptedException e) {
+                if (swallowed.incrementAndGet() == 3) {
+                    return null;
+                }
+            }
+        }
     }
 
     static Stream<ParkPoints.Case> parkPoints() {
@@ -62,16 +66,7 @@ class KillAtParkPointsTest {
             AtomicBoolean interruptLeft = new AtomicBoolean();
             Greenlet<Void> g = hub.spawn(() -> {
                 try {
-                    while (true) {
-                        try {
-                            p.block();
-                            throw new AssertionError("the wait returned");
-                        } catch (InterruptedException e) {
-                            if (swallowed.incrementAndGet() == 3) {
-                                return null; // the kill was not raised here: end, so that the test fails cleanly
-                            }
-                        }
-                    }
+                    return blockSwallowingInterrupts(p, swallowed);
                 } finally {
                     interruptLeft.set(Thread.currentThread().isInterrupted());
                 }
@@ -122,16 +117,7 @@ class KillAtParkPointsTest {
                 while (!go.get()) {
                     Thread.onSpinWait(); // holds the hub: the kill comes from this test's thread meanwhile
                 }
-                while (true) {
-                    try {
-                        p.block();
-                        throw new AssertionError("the wait returned");
-                    } catch (InterruptedException e) {
-                        if (swallowed.incrementAndGet() == 3) {
-                            return null; // the kill was not raised here: end, so that the test fails cleanly
-                        }
-                    }
-                }
+                return blockSwallowingInterrupts(p, swallowed);
             });
             try {
                 while (!running.get()) {

@@ -16,26 +16,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Under the agent, greenlets' timed parks run on their hub's timers, never on the JDK's unparker threads. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class SleepTest {
-    private Hub hub;
-
-    @BeforeEach
-    void createHub() {
-        hub = Hub.create();
-    }
-
-    @AfterEach
-    void closeHub() {
-        hub.close();
-    }
-
+class SleepTest extends HubPerTest {
     static boolean jdkTimerThreadExists() {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("VirtualThread-unparker"));
     }
