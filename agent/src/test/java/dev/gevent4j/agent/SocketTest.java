@@ -56,6 +56,20 @@ class SocketTest {
         return new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
     }
 
+    /** A client socket (this thread) and its accepted server side (accepted by a greenlet): {client, server}. */
+    private Socket[] connectedPair() throws IOException {
+        Greenlet<Socket> accepted = hub.spawn(() -> server.accept());
+        Socket c = connect();
+        return new Socket[] {c, accepted.get()};
+    }
+
+    /** Waits until a greenlet is parked in a socket wait of the agent. */
+    private static void awaitSocketWait() throws InterruptedException {
+        while (SocketWaits.waiting() == 0) {
+            Thread.sleep(1);
+        }
+    }
+
     @Test
     void echoBetweenGreenletsWhileAnotherGreenletKeepsRunning() {
         AtomicInteger ticks = new AtomicInteger();
@@ -166,9 +180,9 @@ class SocketTest {
 
     @Test
     void closeFromAPlatformThreadWakesTheReader() throws Exception {
-        Greenlet<Socket> accepted = hub.spawn(() -> server.accept());
-        Socket c = connect();
-        Socket s = accepted.get();
+        Socket[] pair = connectedPair();
+        Socket c = pair[0];
+        Socket s = pair[1];
         Greenlet<Class<?>> reader = hub.spawn(() -> {
             try {
                 s.getInputStream().read();
@@ -177,9 +191,7 @@ class SocketTest {
                 return e.getClass();
             }
         });
-        while (SocketWaits.waiting() == 0) {
-            Thread.sleep(1);
-        }
+        awaitSocketWait();
         s.close();
         assertEquals(SocketException.class, reader.get(Duration.ofSeconds(10)));
         c.close();
@@ -187,13 +199,11 @@ class SocketTest {
 
     @Test
     void killDuringReadLeavesTheSocketOpenAndUsable() throws Exception {
-        Greenlet<Socket> accepted = hub.spawn(() -> server.accept());
-        Socket c = connect();
-        Socket s = accepted.get();
+        Socket[] pair = connectedPair();
+        Socket c = pair[0];
+        Socket s = pair[1];
         Greenlet<Integer> reader = hub.spawn(() -> s.getInputStream().read());
-        while (SocketWaits.waiting() == 0) {
-            Thread.sleep(1);
-        }
+        awaitSocketWait();
         reader.kill();
         assertTrue(((Object) reader.value()) instanceof GreenletExit, String.valueOf(reader.exception()));
         assertTrue(!s.isClosed(), "kill must not close the socket");
@@ -205,9 +215,9 @@ class SocketTest {
 
     @Test
     void geventTimeoutDuringReadRaisesTimeoutAndTheSocketStaysUsable() throws Exception {
-        Greenlet<Socket> accepted = hub.spawn(() -> server.accept());
-        Socket c = connect();
-        Socket s = accepted.get();
+        Socket[] pair = connectedPair();
+        Socket c = pair[0];
+        Socket s = pair[1];
         Greenlet<String> g = hub.spawn(() -> {
             try (Timeout t = Timeout.start(Duration.ofMillis(30))) {
                 s.getInputStream().read();

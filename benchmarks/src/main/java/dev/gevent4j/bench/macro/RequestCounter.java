@@ -19,37 +19,33 @@ final class RequestCounter {
 
     int feed(byte[] b, int off, int len) {
         int n = 0;
-        int m = matched;
         for (int i = off; i < off + len; i++) {
-            byte c = b[i];
-            if (c == ((m & 1) == 0 ? '\r' : '\n')) {
-                if (++m == 4) {
-                    n++;
-                    m = 0;
-                }
-            } else {
-                m = c == '\r' ? 1 : 0;
-            }
+            n += step(b[i]);
         }
-        matched = m;
         return n;
     }
 
     int feed(io.netty.buffer.ByteBuf buf) {
         int n = 0;
-        int m = matched;
         for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end; i++) {
-            byte c = buf.getByte(i);
-            if (c == ((m & 1) == 0 ? '\r' : '\n')) {
-                if (++m == 4) {
-                    n++;
-                    m = 0;
-                }
-            } else {
-                m = c == '\r' ? 1 : 0;
+            n += step(buf.getByte(i));
+        }
+        return n;
+    }
+
+    /** Advances the CRLFCRLF matcher by one byte; 1 if that byte ended a request. */
+    private int step(byte c) {
+        int m = matched;
+        int ended = 0;
+        if (c == ((m & 1) == 0 ? '\r' : '\n')) {
+            if (++m == 4) {
+                ended = 1;
+                m = 0;
             }
+        } else {
+            m = c == '\r' ? 1 : 0;
         }
         matched = m;
-        return n;
+        return ended;
     }
 }

@@ -104,21 +104,20 @@ public final class FileWaits {
         return h instanceof Hub hub && !hub.isClosed() && "epoll".equals(hub.ioType()) ? hub : null;
     }
 
+    /** The fd number of {@code fd}, or -1 if there is none or it is closed. */
+    private static int fdNumber(FileDescriptor fd) {
+        return fd == null ? -1 : FDA.get(fd);
+    }
+
     /**
      * Before {@code in.read()} ({@code b == null}) or {@code in.read(b, off, len)} (bounds already checked): null to
      * run the JDK's read now, or the result of the read done on the hub's thread pool (regular files).
      */
     public static Integer read(FileDescriptor fd, FileInputStream in, byte[] b, int off, int len) throws IOException {
-        if (b != null && len == 0) {
-            return null;
-        }
-        Hub hub = hub();
-        if (hub == null || fd == null) {
-            return null;
-        }
-        int fdVal = FDA.get(fd);
+        Hub hub = b != null && len == 0 ? null : hub();
+        int fdVal = hub == null ? -1 : fdNumber(fd);
         if (fdVal < 0) {
-            return null; // closed: the JDK reports it
+            return null; // nothing to transfer, not a greenlet of an epoll hub, or closed (the JDK reports it)
         }
         int kind = regularIn(in);
         if (kind == UNKNOWN) {
@@ -141,16 +140,10 @@ public final class FileWaits {
      */
     public static Integer write(FileDescriptor fd, FileOutputStream out, byte[] b, int off, int len, int oneByte)
             throws IOException {
-        if (b != null && len == 0) {
-            return null;
-        }
-        Hub hub = hub();
-        if (hub == null || fd == null) {
-            return null;
-        }
-        int fdVal = FDA.get(fd);
+        Hub hub = b != null && len == 0 ? null : hub();
+        int fdVal = hub == null ? -1 : fdNumber(fd);
         if (fdVal < 0) {
-            return null;
+            return null; // nothing to transfer, not a greenlet of an epoll hub, or closed (the JDK reports it)
         }
         boolean append = FDA.getAppend(fd);
         int kind = regular(fdVal);
