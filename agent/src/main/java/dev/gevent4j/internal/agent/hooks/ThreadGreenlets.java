@@ -2,6 +2,7 @@ package dev.gevent4j.internal.agent.hooks;
 
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.GreenletExit;
+import dev.gevent4j.internal.Internals;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +61,7 @@ public final class ThreadGreenlets {
             LIVE.put(t, g);
             g.setName(t.getName());
             try {
-                g.start();
+                Internals.startWithoutHold(g); // runs as soon as the hub reaches it: no hold for the starter
             } catch (RuntimeException e) {
                 LIVE.remove(t);
                 if (!daemon) {
