@@ -363,4 +363,13 @@ final class Advices {
             resolver = GreenletResolver.wrap(resolver);
         }
     }
+
+    /** The application's static {@code main} (option {@code main}, {@link MainPatch}): run it as a greenlet. */
+    static final class MainRun {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static boolean enter(@Advice.Origin Class<?> type, @Advice.Origin("#m") String method,
+                             @Advice.AllArguments Object[] args) throws Throwable {
+            return dev.gevent4j.internal.agent.hooks.MainGreenlet.run(type, method, args);
+        }
+    }
 }

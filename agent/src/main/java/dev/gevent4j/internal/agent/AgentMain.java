@@ -50,6 +50,9 @@ public final class AgentMain {
         }
         MonkeyState.agentStarted(AgentOptions.names(), options.asMap(), patchOptions);
         PatchInstaller.install(inst, PatchRegistry.ALL, options, System.err);
+        if (options.enabled("main")) {
+            MainPatch.install(inst, System.err);
+        }
         if (options.enabled("verbose")) {
             for (Map.Entry<String, Boolean> e : dev.gevent4j.Monkey.patches().entrySet()) {
                 System.err.println("gevent4j agent: " + (e.getValue() ? "patched " : "NOT patched ") + e.getKey());
