@@ -93,6 +93,19 @@ final class Advices {
         }
     }
 
+    /** {@code java.lang.Thread.isDaemon()}: a converted application thread answers with its own daemon status. */
+    static final class ThreadIsDaemon {
+        @Advice.OnMethodExit
+        static void exit(@Advice.This Thread thread, @Advice.Return(readOnly = false) boolean daemon) {
+            if (daemon && thread.isVirtual()) {
+                Thread app = ThreadGreenlets.applicationThreadOf(thread);
+                if (app != null) {
+                    daemon = app.isDaemon();
+                }
+            }
+        }
+    }
+
     /** {@code java.lang.Thread.threadState()}, behind {@code getState()} and {@code join(Duration)}. */
     static final class ThreadState {
         @Advice.OnMethodExit

@@ -58,6 +58,7 @@ public final class MainGreenlet {
         Throwable[] failure = new Throwable[1];
         Greenlet<Void> g = new Greenlet<Void>((Runnable) () -> {
             try {
+                ThreadGreenlets.runningAs(me); // threads main creates are non-daemon, as the main thread's are
                 Thread.currentThread().setName("main");
                 if (args.length == 0) {
                     mh.invoke();

@@ -73,8 +73,26 @@ public final class ThreadGreenlets {
         return true;
     }
 
+    /** Inside a greenlet that runs an application thread (or {@code main}): that thread. */
+    private static final ThreadLocal<Thread> APPLICATION_THREAD = new ThreadLocal<>();
+
+    /**
+     * The application thread that {@code vt} runs as a greenlet, if {@code vt} is the calling thread and one; else
+     * null. Advice of {@code Thread.isDaemon()}: {@code new Thread(...)} inherits the creator's daemon status, and a
+     * virtual thread is always a daemon, so without this every thread created by a converted thread would be one.
+     */
+    public static Thread applicationThreadOf(Thread vt) {
+        return vt == Thread.currentThread() ? APPLICATION_THREAD.get() : null;
+    }
+
+    /** The calling greenlet runs {@code app} (a converted thread, or the JVM's main thread for main=true). */
+    static void runningAs(Thread app) {
+        APPLICATION_THREAD.set(app);
+    }
+
     private static void runAsThread(Thread t, boolean daemon) {
         try {
+            runningAs(t);
             Thread.currentThread().setName(t.getName());
             t.run();
         } catch (GreenletExit killed) {
