@@ -180,6 +180,53 @@ final class Macro {
         }
     }
 
+    // --- 9: connect-to-first-echo latency -----------------------------------------------------------------------
+
+    /** Workload 9's contenders: the agent with main as a greenlet and on the JVM's main thread, and the peers. */
+    static final String AGENT_MAIN_FALSE = AGENT + ", main=false";
+
+    static void connectLatency(Harness h) {
+        boolean smoke = h.smoke();
+        int n = smoke ? 300 : 10_000;
+        int warm = smoke ? 100 : 2_000;
+        String suffix = smoke ? String.format(" (%d connects)", n) : "";
+        for (String c : List.of(AGENT, AGENT_MAIN_FALSE, VT, VT1, THREADS, GEVENT4J, NETTY)) {
+            List<String> cmd;
+            String max = "300";
+            if (c.equals(AGENT) || c.equals(AGENT_MAIN_FALSE)) {
+                if (h.agent() == null) {
+                    h.add(Result.skipped(9, "p99 connect-to-first-echo", "us", true, c, Env.NO_AGENT));
+                    continue;
+                }
+                String opts = c.equals(AGENT) ? "" : "=main=false";
+                cmd = List.of(Env.javaExe(), "-javaagent:" + h.agent() + opts, "-cp", Env.benchJar(), SERVERS, "echo",
+                        "threads-main", max);
+            } else {
+                cmd = serverCommand(h, 9, "p99 connect-to-first-echo", c, "echo", 300);
+                if (cmd == null) {
+                    continue;
+                }
+            }
+            try (Proc server = Proc.start("connect-server-" + slug(c), cmd)) {
+                String port = server.awaitLine("PORT ", Duration.ofSeconds(30)).trim();
+                List<String> client = Env.javaCommand(List.of(), "dev.gevent4j.bench.macro.ConnectLatencyClient",
+                        port, "" + n, "" + warm);
+                try (Proc cl = Proc.start("connect-client-" + slug(c), client)) {
+                    cl.awaitLine("START", Duration.ofSeconds(120));
+                    cl.awaitLine("END", Duration.ofSeconds(240));
+                    Map<String, Double> r = results(cl, 4, Duration.ofSeconds(30));
+                    String note = (c.equals(AGENT) || c.equals(AGENT_MAIN_FALSE)
+                            ? "thread-per-connection server, main loops on accept()" : note(c)) + suffix;
+                    h.add(Result.of(9, "p50 connect-to-first-echo", "us", true, c, r.get("p50_us"), note));
+                    h.add(Result.of(9, "p99 connect-to-first-echo", "us", true, c, r.get("p99_us"), ""));
+                    cl.waitFor(Duration.ofSeconds(20));
+                }
+            } catch (Exception e) {
+                h.fail(9, c, e);
+            }
+        }
+    }
+
     // --- 7: HTTP hello world with wrk ---------------------------------------------------------------------------
 
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
