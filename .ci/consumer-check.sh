@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Checks gevent4j's artifacts as a user gets them: `mvn install` into a private local repository, then builds
 # .ci/consumer (a project outside this build: imports gevent4j-bom, depends on gevent4j-runtime, copies the agent
-# jar gevent4j-agent:all) and runs its Gevent.spawn/joinAll program three ways: with the JVM flags, under the agent
-# alone, and with neither (it must then fail with the error that names the flags). Called by .ci/run; run it from
-# any directory. Leaves nothing behind (the private repository and the consumer's copy are deleted).
+# jar gevent4j-agent:all) and runs its Gevent.spawn/joinAll program four ways: with the JVM flags, under the agent
+# alone, on the module path, and with neither (it must then fail with the error that names the flags). Called by
+# .ci/run; run it from any directory. Leaves nothing behind (the private repository and the consumer's copy go).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +57,14 @@ log "with the JVM flags: $out"
 out=$("$java" -javaagent:target/gevent4j-agent.jar -cp "$cp" example.Hello 2>&1) || fail "under the agent: $out"
 [[ "$out" == "[b, a]" ]] || fail "under the agent (no flags), expected [b, a], got: $out"
 log "under -javaagent:gevent4j-agent.jar, no flags: $out"
+
+# On the module path the jars are automatic modules (Automatic-Module-Name dev.gevent4j; Netty's io.netty.*): the
+# flags then name the module instead of ALL-UNNAMED.
+out=$("$java" --module-path "$(cat target/classpath.txt)" --add-modules ALL-MODULE-PATH \
+  --add-opens java.base/java.lang=dev.gevent4j --add-exports java.base/jdk.internal.access=dev.gevent4j \
+  --enable-native-access=io.netty.common -cp target/classes example.Hello 2>&1) || fail "on the module path: $out"
+[[ "$out" == "[b, a]" ]] || fail "on the module path, expected [b, a], got: $out"
+log "runtime on the module path as module dev.gevent4j: $out"
 
 if out=$("$java" -cp "$cp" example.Hello 2>&1); then fail "without flags or agent it ran: $out"; fi
 grep -q "IllegalStateException: gevent4j needs access to JDK internals.*--add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/jdk.internal.access=ALL-UNNAMED" <<<"$out" \

