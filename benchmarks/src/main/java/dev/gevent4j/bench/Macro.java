@@ -293,20 +293,30 @@ final class Macro {
 
     static void pgFanOut(Harness h) {
         String metric = "wall time";
-        String url = System.getProperty("gevent4j.pg.url", "jdbc:postgresql://127.0.0.1:5432/postgres");
-        String user = System.getProperty("gevent4j.pg.user", "gevent4j_bench");
-        String pw = System.getProperty("gevent4j.pg.password", "gevent4j_bench");
         int tasks = h.smoke() ? 20 : 90;
         String sleep = h.smoke() ? "0.05" : "0.2";
         String main = "dev.gevent4j.bench.macro.PgFanOut";
-        if (!PgCheck.reachable(url, user, pw)) {
-            for (String c : List.of(AGENT, GEVENT4J, VT, THREADS)) {
-                h.add(Result.skipped(8, metric, "s", true, c, "PostgreSQL is not reachable at " + url + " as "
-                        + user + " (benchmarks/run starts the local cluster and creates the role)"));
-            }
+        PgServer pg;
+        try {
+            pg = PgServer.open();
+        } catch (Exception e) {
+            h.fail(8, "PostgreSQL", e);
             return;
         }
-        String suffix = h.smoke() ? String.format("; %d x pg_sleep(%s)", tasks, sleep) : "";
+        try (pg) {
+            System.out.println("  server: " + pg.description());
+            pgFanOut(h, pg, metric, tasks, sleep, main);
+        } catch (Exception e) {
+            h.fail(8, "stopping PostgreSQL", e);
+        }
+    }
+
+    private static void pgFanOut(Harness h, PgServer pg, String metric, int tasks, String sleep, String main) {
+        String url = pg.url();
+        String user = pg.user();
+        String pw = pg.password();
+        String suffix = (h.smoke() ? String.format("; %d x pg_sleep(%s)", tasks, sleep) : "") + "; "
+                + pg.description();
         for (String c : List.of(AGENT, GEVENT4J, VT, THREADS)) {
             List<String> cmd;
             String note;
