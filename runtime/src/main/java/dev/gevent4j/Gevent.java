@@ -1,8 +1,6 @@
 package dev.gevent4j;
 
-import dev.gevent4j.internal.Internals;
 import dev.gevent4j.internal.Strand;
-import dev.gevent4j.internal.TimerQueue;
 import dev.gevent4j.internal.Throwables;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * gevent's module-level API: spawn greenlets, wait for them, sleep, and bound work with timeouts.
@@ -39,47 +36,6 @@ public final class Gevent {
         public String toString() {
             return what;
         }
-    }
-
-    static {
-        Internals.register(new Internals.Hooks() {
-            @Override
-            public boolean await(BooleanSupplier done, long timeoutNanos, boolean internal, Object loopExitHub,
-                                 Object blocker) {
-                return Waits.await(done, timeoutNanos, internal, (Hub) loopExitHub, blocker);
-            }
-
-            @Override
-            public Strand currentStrand() {
-                Greenlet<?> g = Greenlet.currentGreenlet();
-                return g != null ? g.strand : Strand.outside();
-            }
-
-            @Override
-            public Object currentHub() {
-                return Hub.current();
-            }
-
-            @Override
-            public void addTimer(Object hub, TimerQueue.Timer timer) {
-                ((Hub) hub).schedule(timer);
-            }
-
-            @Override
-            public void cancelTimer(Object hub, TimerQueue.Timer timer) {
-                ((Hub) hub).cancel(timer);
-            }
-
-            @Override
-            public Object hubOfCarrier(java.util.concurrent.Executor scheduler) {
-                return Hub.ofCarrier(scheduler);
-            }
-
-            @Override
-            public void startWithoutHold(Greenlet<?> g) {
-                g.start(false);
-            }
-        });
     }
 
     private Gevent() {}

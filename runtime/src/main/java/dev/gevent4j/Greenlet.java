@@ -225,9 +225,9 @@ public class Greenlet<T> {
             ev.commit();
         }
         if (hub.inHub() || !holdForSpawner) {
-            hub.startNow(t);
+            t.start(); // runs once the hub reaches it, FIFO; from outside the hub the start is posted to the loop
         } else {
-            hub.startFromOutside(t);
+            hub.outsideStarts.hold(t);
         }
         return this;
     }
@@ -260,7 +260,7 @@ public class Greenlet<T> {
     }
 
     private void runBody() {
-        hub.addLive(this);
+        hub.loop.addLive(this);
         state = RUNNING;
         T v = null;
         Throwable failure = null;
@@ -268,7 +268,7 @@ public class Greenlet<T> {
             Throwable early = strand.takePending();
             if (early != null) {
                 failure = early;
-            } else if (hub.isClosing()) {
+            } else if (hub.isClosed()) {
                 failure = new GreenletExit("hub " + hub.getName() + " closed before the greenlet ran");
             } else {
                 v = call();
@@ -286,7 +286,7 @@ public class Greenlet<T> {
         // Still live while finishing: finish() logs a failure and may park there (a contended or slow log handler);
         // a parked greenlet missing from the live list would let the hub declare LoopExit meanwhile.
         finish(v, failure);
-        hub.removeLive(this);
+        hub.loop.removeLive(this);
         // A finished greenlet keeps its outcome, not its thread: a list of finished greenlets (joinAll's argument,
         // a user's collection) then holds no VirtualThread/Continuation objects, which would otherwise stay
         // reachable and be copied by every young collection until the list is dropped (benchmarks/RESULTS.md,

@@ -105,9 +105,9 @@ class StressTest {
             acceptor.join();
         }
         for (Hub h : hubs) {
-            long[] st = h.spawn(() -> Gevent.getHub().stats()).get();
-            assertEquals(0, st[2] - 1, h + ": live greenlets other than the stats probe: " + st[2]);
-            assertEquals(0, st[1], h + ": pending timers");
+            Hub.Stats st = h.spawn(() -> Gevent.getHub().snapshotStats()).get();
+            assertEquals(0, st.liveGreenlets() - 1, h + ": live greenlets other than the stats probe: " + st.liveGreenlets());
+            assertEquals(0, st.timers(), h + ": pending timers");
         }
         a.close();
         b.close();

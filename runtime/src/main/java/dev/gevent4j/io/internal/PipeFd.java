@@ -155,14 +155,14 @@ public final class PipeFd implements EpollIoHandle {
         if (!registering) {
             registering = true;
             Thread me = Thread.currentThread();
-            Future<IoRegistration> f = hub.eventLoop().register(this);
+            Future<IoRegistration> f = Internals.eventLoop(hub).register(this);
             f.addListener(done -> {
                 if (done.isSuccess()) {
                     IoRegistration r = (IoRegistration) done.getNow();
                     try {
                         r.submit(EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT).with(EpollIoOps.EPOLLRDHUP)
                                 .with(EpollIoOps.EPOLLET));
-                        hub.ioRegistered(1);
+                        Internals.ioRegistered(hub, 1);
                         registration = r;
                         if (closed) {
                             closeOnHub();
@@ -216,7 +216,7 @@ public final class PipeFd implements EpollIoHandle {
         }
         if (registering) {
             try {
-                hub.eventLoop().execute(this::closeOnHub);
+                Internals.eventLoop(hub).execute(this::closeOnHub);
                 return;
             } catch (RuntimeException e) {
                 // the hub's loop is shut down: its epoll instance is gone, so closing here is safe
@@ -228,7 +228,7 @@ public final class PipeFd implements EpollIoHandle {
     private void closeOnHub() {
         IoRegistration r = registration;
         if (r != null && r.cancel()) {
-            hub.ioRegistered(-1);
+            Internals.ioRegistered(hub, -1);
         }
         if (r != null || registrationFailure != null) {
             closeFd();
