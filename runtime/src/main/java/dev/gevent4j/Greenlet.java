@@ -1,5 +1,6 @@
 package dev.gevent4j;
 
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Strand;
 import dev.gevent4j.internal.Throwables;
 import dev.gevent4j.internal.jfr.GreenletEndEvent;
@@ -238,7 +239,7 @@ public class Greenlet<T> {
      * @throws IllegalArgumentException if delay is negative
      */
     public Greenlet<T> startLater(Duration delay) {
-        Gevent.checkDuration(delay, "delay");
+        Durations.requiredNanos(delay, "delay");
         if (isRoot()) {
             throw new IllegalStateException("a root greenlet cannot be started");
         }
@@ -395,9 +396,7 @@ public class Greenlet<T> {
      */
     public void kill(Throwable exception, boolean block, Duration timeout) {
         Objects.requireNonNull(exception, "exception");
-        if (timeout != null) {
-            Gevent.checkDuration(timeout, "timeout");
-        }
+        Durations.timeoutNanos(timeout, "timeout");
         if (isRoot()) {
             strand.deliver(exception);
             return;
@@ -438,7 +437,7 @@ public class Greenlet<T> {
      * @return whether the greenlet is dead
      */
     public boolean join(Duration timeout) {
-        long nanos = timeout == null ? Waits.FOREVER : Gevent.checkDuration(timeout, "timeout");
+        long nanos = Durations.timeoutNanos(timeout, "timeout");
         checkJoinable();
         if (state == DEAD) {
             return true;
@@ -469,12 +468,13 @@ public class Greenlet<T> {
     }
 
     /**
-     * Like {@link #get()}, waiting at most {@code timeout}.
+     * Like {@link #get()}, waiting at most {@code timeout} (null = no limit).
      *
      * @throws Timeout if the greenlet has not ended in time
+     * @throws IllegalArgumentException if timeout is negative
      */
     public T get(Duration timeout) {
-        if (!join(Objects.requireNonNull(timeout, "timeout"))) {
+        if (!join(timeout)) {
             throw new Timeout(timeout, "timed out after " + timeout + " waiting for " + this);
         }
         return result();
@@ -625,7 +625,7 @@ public class Greenlet<T> {
     private Object awaitSwitch(Hub targetHub) {
         Greenlet<?> cur = currentGreenlet();
         boolean internal = cur != null && cur.hub == targetHub;
-        Waits.await(() -> mailbox != NONE, Waits.FOREVER, internal, targetHub, SWITCH);
+        Waits.await(() -> mailbox != NONE, Durations.FOREVER, internal, targetHub, SWITCH);
         Object v = MAILBOX.getAndSet(this, NONE);
         if (v instanceof SwitchFailure f) {
             throw Throwables.rethrow(f.exception);

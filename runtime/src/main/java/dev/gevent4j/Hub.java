@@ -1,5 +1,6 @@
 package dev.gevent4j;
 
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.JdkAccess;
 import dev.gevent4j.internal.TimerQueue;
 import java.time.Duration;
@@ -180,12 +181,12 @@ public final class Hub implements AutoCloseable {
         return state != OPEN;
     }
 
-    /** Whether the caller runs on this hub's thread: the hub thread itself, or one of its greenlets. */
     /** Whether the loop has ended (closed, or its thread died). */
     boolean isTerminated() {
         return state == CLOSED;
     }
 
+    /** Whether the caller runs on this hub's thread: the hub thread itself, or one of its greenlets. */
     public boolean inHub() {
         return loop.inLoop();
     }
@@ -220,7 +221,7 @@ public final class Hub implements AutoCloseable {
      * @throws IllegalStateException if the hub is closed
      */
     public DelayedCall callLater(Duration delay, Runnable action) {
-        long nanos = Gevent.checkDuration(delay, "delay");
+        long nanos = Durations.requiredNanos(delay, "delay");
         Objects.requireNonNull(action, "action");
         Call c = new Call(action, System.nanoTime() + nanos);
         schedule(c);
@@ -238,7 +239,6 @@ public final class Hub implements AutoCloseable {
         return callLater(d.isNegative() ? Duration.ZERO : d, action);
     }
 
-    // ------------------------------------------------------------------------------------------------------------
     /**
      * A snapshot of the hub's counters, for tests and monitoring. Any thread: from outside the hub the counters are
      * read by a task on the hub (waiting at most one second); a closed hub reports zeros.
@@ -253,6 +253,7 @@ public final class Hub implements AutoCloseable {
      */
     public record Stats(int ready, int timers, int liveGreenlets, int ioRegistrations, long loopIterations) {}
 
+    // ------------------------------------------------------------------------------------------------------------
     // For the runtime's own classes (package-private) and, through Internals, its other packages and the agent
 
     /** Creates an unstarted virtual thread scheduled by this hub. Any thread. */

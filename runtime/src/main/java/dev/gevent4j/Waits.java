@@ -1,5 +1,6 @@
 package dev.gevent4j;
 
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Strand;
 import dev.gevent4j.internal.TimerQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +23,7 @@ final class Waits {
     private Waits() {}
 
     /** Sentinel for "no deadline". */
-    static final long FOREVER = dev.gevent4j.internal.Internals.FOREVER;
+    static final long FOREVER = Durations.FOREVER;
 
     /** Longer timeouts are treated as no timeout. */
     static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;

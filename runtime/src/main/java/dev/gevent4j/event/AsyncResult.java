@@ -117,18 +117,18 @@ public final class AsyncResult<T> implements Waitable {
 
     /** Waits until completed; returns the value or raises the exception. */
     public T get() {
-        waitReady(Internals.FOREVER);
+        waitReady(Durations.FOREVER);
         return result();
     }
 
     /**
-     * Like {@link #get()}, waiting at most {@code timeout}.
+     * Like {@link #get()}, waiting at most {@code timeout} (null = no limit).
      *
      * @throws Timeout if not completed within {@code timeout}
-     * @throws IllegalArgumentException if timeout is null or negative
+     * @throws IllegalArgumentException if timeout is negative
      */
     public T get(Duration timeout) {
-        if (!waitReady(Durations.requiredNanos(timeout, "timeout"))) {
+        if (!waitReady(Durations.timeoutNanos(timeout, "timeout"))) {
             throw new Timeout(timeout, "timed out after " + timeout + " waiting for " + this);
         }
         return result();
@@ -141,7 +141,7 @@ public final class AsyncResult<T> implements Waitable {
 
     /** Waits until completed and returns the value (null if completed with an exception). Never raises it. */
     public T await() {
-        waitReady(Internals.FOREVER);
+        waitReady(Durations.FOREVER);
         return value();
     }
 

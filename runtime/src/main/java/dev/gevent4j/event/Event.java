@@ -78,7 +78,7 @@ public final class Event implements Waitable {
 
     /** Waits until the flag is set (returns at once if it is). */
     public void await() {
-        await0(Internals.FOREVER);
+        await0(Durations.FOREVER);
     }
 
     /**

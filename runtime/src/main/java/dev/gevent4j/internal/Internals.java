@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
  *
  * <pre>{@code
  * // a primitive of another package parks the caller through the runtime's one wait
- * boolean fired = Internals.await(() -> done, Internals.FOREVER, false, null, this);
+ * boolean fired = Internals.await(() -> done, Durations.FOREVER, false, null, this);
  * }</pre>
  *
  * <p>The implementation is {@code dev.gevent4j.RuntimeHooks}, created by this class's static initializer (the JDK's
@@ -49,9 +49,6 @@ public final class Internals {
         void ioRegistered(Hub hub, int delta);
     }
 
-    /** {@link #await}'s timeout meaning "no limit". */
-    public static final long FOREVER = Durations.FOREVER;
-
     private static final Hooks HOOKS;
 
     static {
@@ -73,7 +70,7 @@ public final class Internals {
      * {@code done} is re-evaluated on the waiting thread after every unpark, so wakers just set their state and
      * {@link java.util.concurrent.locks.LockSupport#unpark} the waiter. Any thread but a hub's own.
      *
-     * @param timeoutNanos {@link #FOREVER} or a timeout in nanoseconds
+     * @param timeoutNanos {@link Durations#FOREVER} or a timeout in nanoseconds
      * @param internal     true if only greenlets (of the waiter's hub) are expected to end the wait: such waits count
      *                     towards LoopExit detection
      * @param loopExitHub  for a waiter outside any hub: the hub whose greenlets must end the wait (it may then raise

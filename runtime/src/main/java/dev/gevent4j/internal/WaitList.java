@@ -87,7 +87,7 @@ public final class WaitList {
      * (under no lock) so the primitive can give back what was handed over (a permit, an element), and the
      * throwable propagates.
      *
-     * @param timeoutNanos {@link Internals#FOREVER}, or nanoseconds (0 = do not wait)
+     * @param timeoutNanos {@link Durations#FOREVER}, or nanoseconds (0 = do not wait)
      * @param internal     whether the wait counts towards LoopExit detection (see {@link HubAffinity})
      * @return true if the node was fired, false if the timeout passed
      */

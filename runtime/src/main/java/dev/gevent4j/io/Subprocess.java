@@ -4,6 +4,7 @@ import dev.gevent4j.Config;
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.Hub;
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Internals;
 import dev.gevent4j.io.internal.PipeFd;
 import dev.gevent4j.io.internal.PipeInputStream;
@@ -190,9 +191,7 @@ public final class Subprocess implements AutoCloseable {
     public static SubprocessResult run(List<String> command, byte[] input, Duration timeout, int maxOutputBytes)
             throws IOException {
         Objects.requireNonNull(command, "command");
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout is " + timeout + "; it must be >= 0 or null (no limit)");
-        }
+        Durations.timeoutNanos(timeout, "timeout");
         if (maxOutputBytes < 1) {
             throw new IllegalArgumentException("maxOutputBytes is " + maxOutputBytes + "; it must be at least 1");
         }
@@ -334,21 +333,18 @@ public final class Subprocess implements AutoCloseable {
 
     /** Waits (parking the calling greenlet) for the child to exit; returns its exit code. */
     public int waitFor() {
-        awaitExit(Internals.FOREVER);
+        awaitExit(Durations.FOREVER);
         return process.exitValue();
     }
 
     /**
-     * Waits at most {@code timeout} for the child to exit and returns its exit code.
+     * Waits at most {@code timeout} (null = no limit) for the child to exit and returns its exit code.
      *
      * @throws SubprocessTimeoutException if it is still running then; it has been killed and reaped
+     * @throws IllegalArgumentException if timeout is negative
      */
     public int waitFor(Duration timeout) throws SubprocessTimeoutException {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout is " + timeout + "; it must be >= 0");
-        }
-        if (!awaitExit(timeout.toNanos())) {
+        if (!awaitExit(Durations.timeoutNanos(timeout, "timeout"))) {
             kill();
             throw new SubprocessTimeoutException(command, timeout);
         }
@@ -374,7 +370,7 @@ public final class Subprocess implements AutoCloseable {
             return;
         }
         process.destroyForcibly();
-        awaitExit(Internals.FOREVER);
+        awaitExit(Durations.FOREVER);
     }
 
     /** Sends the child SIGTERM without waiting. */

@@ -1,10 +1,10 @@
 package dev.gevent4j.io;
 
 import dev.gevent4j.Timeout;
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Internals;
 import dev.gevent4j.internal.Throwables;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -82,21 +82,18 @@ public final class ThreadResult<T> {
      * @throws CancellationException if the result was cancelled
      */
     public T get() {
-        await(Internals.FOREVER);
+        await(Durations.FOREVER);
         return result();
     }
 
     /**
-     * Like {@link #get()}, waiting at most {@code timeout}.
+     * Like {@link #get()}, waiting at most {@code timeout} (null = no limit).
      *
      * @throws Timeout if the function has not ended in time (it keeps running)
+     * @throws IllegalArgumentException if timeout is negative
      */
     public T get(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout is " + timeout + "; it must be >= 0");
-        }
-        if (!await(timeout.toNanos())) {
+        if (!await(Durations.timeoutNanos(timeout, "timeout"))) {
             throw new Timeout(timeout, "timed out after " + timeout + " waiting for a thread pool result");
         }
         return result();

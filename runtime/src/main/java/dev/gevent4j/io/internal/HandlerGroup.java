@@ -3,6 +3,7 @@ package dev.gevent4j.io.internal;
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.GreenletExit;
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Internals;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class HandlerGroup {
         Thread me = Thread.currentThread();
         roomWaiters.add(me);
         try {
-            Internals.await(() -> closed || active.get() < max, Internals.FOREVER, false, null, this);
+            Internals.await(() -> closed || active.get() < max, Durations.FOREVER, false, null, this);
         } finally {
             roomWaiters.remove(me);
         }

@@ -1,6 +1,7 @@
 package dev.gevent4j.io.internal;
 
 import dev.gevent4j.Hub;
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Internals;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
@@ -141,7 +142,7 @@ public final class PipeFd implements EpollIoHandle {
         Thread me = Thread.currentThread();
         waiter = me;
         try {
-            Internals.await(() -> ready || closed, Internals.FOREVER, false, null, this);
+            Internals.await(() -> ready || closed, Durations.FOREVER, false, null, this);
         } finally {
             waiter = null;
         }
@@ -178,7 +179,7 @@ public final class PipeFd implements EpollIoHandle {
                 LockSupport.unpark(me);
             });
         }
-        Internals.await(() -> registration != null || registrationFailure != null || closed, Internals.FOREVER,
+        Internals.await(() -> registration != null || registrationFailure != null || closed, Durations.FOREVER,
                 false, null, this);
         if (registrationFailure != null) {
             throw new IOException("cannot watch a pipe on " + hub + ": " + registrationFailure, registrationFailure);
