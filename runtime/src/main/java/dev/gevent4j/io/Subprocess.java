@@ -5,7 +5,7 @@ import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.Hub;
 import dev.gevent4j.internal.Durations;
-import dev.gevent4j.internal.Internals;
+import dev.gevent4j.internal.OneShotLatch;
 import dev.gevent4j.io.internal.PipeFd;
 import dev.gevent4j.io.internal.PipeInputStream;
 import dev.gevent4j.io.internal.PipeOutputStream;
@@ -21,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A child process whose stdin, stdout and stderr are used from greenlets without ever blocking the hub (gevent's
@@ -70,8 +68,7 @@ public final class Subprocess implements AutoCloseable {
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
-    private final ConcurrentLinkedQueue<Thread> exitWaiters = new ConcurrentLinkedQueue<>();
-    private volatile boolean exited;
+    private final OneShotLatch exited = new OneShotLatch();
 
     private Subprocess(List<String> command, Process process, PipeFd in, PipeFd out, PipeFd err) {
         this.command = command;
@@ -82,13 +79,7 @@ public final class Subprocess implements AutoCloseable {
         this.stdin = in != null ? new PipeOutputStream(in) : OutputStream.nullOutputStream();
         this.stdout = out != null ? new PipeInputStream(out) : InputStream.nullInputStream();
         this.stderr = err != null ? new PipeInputStream(err) : InputStream.nullInputStream();
-        process.onExit().thenRun(() -> {
-            exited = true;
-            Thread t;
-            while ((t = exitWaiters.poll()) != null) {
-                LockSupport.unpark(t);
-            }
-        });
+        process.onExit().thenRun(exited::open);
     }
 
     /** Starts {@code command} with stdin, stdout and stderr piped to this process. */
@@ -323,7 +314,7 @@ public final class Subprocess implements AutoCloseable {
 
     /** Whether the child has not yet exited. */
     public boolean isAlive() {
-        return !exited && process.isAlive();
+        return !exited.isOpen() && process.isAlive();
     }
 
     /** The exit code, or null while the child runs. */
@@ -352,21 +343,12 @@ public final class Subprocess implements AutoCloseable {
     }
 
     private boolean awaitExit(long nanos) {
-        if (exited) {
-            return true;
-        }
-        Thread me = Thread.currentThread();
-        exitWaiters.add(me);
-        try {
-            return Internals.await(() -> exited, nanos, false, null, this);
-        } finally {
-            exitWaiters.remove(me);
-        }
+        return exited.await(nanos, this);
     }
 
     /** Kills the child (SIGKILL) and waits until it has been reaped. Does nothing if it already exited. */
     public void kill() {
-        if (exited) {
+        if (exited.isOpen()) {
             return;
         }
         process.destroyForcibly();

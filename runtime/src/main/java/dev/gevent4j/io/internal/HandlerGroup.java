@@ -4,15 +4,14 @@ import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.GreenletExit;
 import dev.gevent4j.internal.Durations;
-import dev.gevent4j.internal.Internals;
+import dev.gevent4j.internal.WaitList;
+import dev.gevent4j.internal.WaitNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The greenlets a server runs its handlers in: a bounded count (the server's accept loop waits for room), and a
@@ -28,7 +27,8 @@ public final class HandlerGroup {
     private final dev.gevent4j.pool.Pool pool;
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Greenlet<?>> live = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<Thread> roomWaiters = new ConcurrentLinkedQueue<>();
+    /** The accept loop(s) waiting for room. Guarded by itself; held for short, non-blocking sections only. */
+    private final WaitList roomWaiters = new WaitList();
     private volatile boolean closed;
 
     /** At most {@code max} handlers; spawned into {@code pool} (which may bound them further) if not null. */
@@ -47,15 +47,15 @@ public final class HandlerGroup {
         if (pool != null && pool.isFull()) {
             pool.waitAvailable(null);
         }
-        if (active.get() < max) {
-            return !closed;
-        }
-        Thread me = Thread.currentThread();
-        roomWaiters.add(me);
-        try {
-            Internals.await(() -> closed || active.get() < max, Durations.FOREVER, false, null, this);
-        } finally {
-            roomWaiters.remove(me);
+        while (!closed && active.get() >= max) {
+            WaitNode n = WaitNode.forCurrentThread(null);
+            synchronized (roomWaiters) {
+                if (closed || active.get() < max) {
+                    break;
+                }
+                roomWaiters.add(n);
+            }
+            WaitList.await(roomWaiters, roomWaiters, n, Durations.FOREVER, false, this, null);
         }
         return !closed;
     }
@@ -69,10 +69,7 @@ public final class HandlerGroup {
             } finally {
                 live.remove(Gevent.getCurrent());
                 active.decrementAndGet();
-                Thread t = roomWaiters.peek();
-                if (t != null) {
-                    LockSupport.unpark(t);
-                }
+                wakeOne();
             }
         };
         Greenlet<Void> g = pool != null ? pool.spawn(wrapped) : Gevent.spawn(wrapped);
@@ -82,12 +79,28 @@ public final class HandlerGroup {
         return g;
     }
 
-    /** Wakes a waiter of {@link #awaitRoom} for good. Any thread. */
+    /** A handler ended: the longest waiter of {@link #awaitRoom} re-checks for room. Any thread. */
+    private void wakeOne() {
+        WaitNode n;
+        synchronized (roomWaiters) {
+            n = roomWaiters.poll();
+            if (n != null && !n.fire(null)) {
+                n = null;
+            }
+        }
+        if (n != null) {
+            n.wake();
+        }
+    }
+
+    /** Wakes the waiters of {@link #awaitRoom} for good. Any thread. */
     public void close() {
         closed = true;
-        for (Thread t : roomWaiters) {
-            LockSupport.unpark(t);
+        WaitNode[] fired;
+        synchronized (roomWaiters) {
+            fired = roomWaiters.fireAll(null);
         }
+        WaitList.wakeAll(fired);
     }
 
     /**
