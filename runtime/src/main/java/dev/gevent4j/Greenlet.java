@@ -374,32 +374,69 @@ public class Greenlet<T> {
     // ------------------------------------------------------------------------------------------------------------
     // Kill
 
+    /*
+     * gevent's kill(exception=GreenletExit, block=True, timeout=None) as named methods: kill(...) waits for the end,
+     * killNowait(...) does not (as putNowait/getNowait do not wait), and a timeout is a Duration argument.
+     */
+
     /** Kills the greenlet with a new {@link GreenletExit} and waits for it to end (gevent's default). */
     public void kill() {
-        kill(new GreenletExit(), true, null);
+        kill(new GreenletExit());
     }
 
     /** Kills the greenlet with {@code exception} and waits for it to end. */
     public void kill(Throwable exception) {
-        kill(exception, true, null);
+        kill(exception, null);
     }
 
     /**
-     * Raises {@code exception} in the greenlet at its current or next blocking point. Never raises in the caller
-     * (except when a greenlet kills itself: then the exception is raised at once).
+     * Raises {@code exception} in the greenlet at its current or next blocking point, then waits at most
+     * {@code timeout} (null = no limit) for it to end. Never raises in the caller (except when a greenlet kills
+     * itself: then the exception is raised at once). A greenlet never started will never run: its links still fire
+     * and its outcome is {@code exception}. An already dead greenlet is left as it is.
      *
-     * <ul>
-     *   <li>never started: it will never run; its links still fire and its outcome is {@code exception};</li>
-     *   <li>already dead: nothing happens;</li>
-     *   <li>{@code block}: waits for it to end, at most {@code timeout} (null = no limit).</li>
-     * </ul>
+     * @return whether the greenlet has ended
+     * @throws IllegalArgumentException if timeout is negative
      */
-    public void kill(Throwable exception, boolean block, Duration timeout) {
-        Objects.requireNonNull(exception, "exception");
+    public boolean kill(Throwable exception, Duration timeout) {
         Durations.timeoutNanos(timeout, "timeout");
+        if (raise(exception)) {
+            return join(timeout);
+        }
+        return isDead();
+    }
+
+    /** Kills the greenlet with a new {@link GreenletExit} without waiting for it to end. */
+    public void killNowait() {
+        killNowait(new GreenletExit());
+    }
+
+    /** Raises {@code exception} in the greenlet (see {@link #kill(Throwable, Duration)}) without waiting for it. */
+    public void killNowait(Throwable exception) {
+        raise(exception);
+    }
+
+    /**
+     * The positional form of gevent's {@code kill(exception, block, timeout)}.
+     *
+     * @deprecated use {@link #kill(Throwable, Duration)} ({@code block}) or {@link #killNowait(Throwable)}
+     */
+    @Deprecated(forRemoval = true)
+    public void kill(Throwable exception, boolean block, Duration timeout) {
+        if (block) {
+            kill(exception, timeout);
+        } else {
+            Durations.timeoutNanos(timeout, "timeout");
+            killNowait(exception);
+        }
+    }
+
+    /** Delivers a kill; returns whether there is a running greenlet whose end the caller may wait for. */
+    private boolean raise(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
         if (isRoot()) {
             strand.deliver(exception);
-            return;
+            return false;
         }
         if (currentGreenlet() == this) {
             throw Throwables.fillAndCast(exception);
@@ -407,15 +444,13 @@ public class Greenlet<T> {
         if (STATE.compareAndSet(this, NEW, DEAD)) {
             state = RUNNING; // finish() publishes DEAD after recording the outcome
             finish(null, exception);
-            return;
+            return false;
         }
         if (state == DEAD) {
-            return;
+            return false;
         }
         strand.deliver(exception);
-        if (block) {
-            join(timeout);
-        }
+        return true;
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ class NullTimeoutTest {
             assertEquals("set", r.get(null));
             assertEquals("pooled", t.get(null));
             assertTrue(go.await(null));
-            assertEquals(2, Gevent.joinAll(List.of(g, hub.spawn(() -> 1)), null, false).size());
+            assertEquals(2, Gevent.joinAll(List.of(g, hub.spawn(() -> 1)), null).size());
             Semaphore s = new Semaphore(1);
             assertTrue(s.acquire(null));
             Queue<String> q = new Queue<>();

@@ -88,7 +88,7 @@ class StressTest {
             }
             // the last driver is this platform thread
             drive(ops / DRIVERS, new Random(seed + DRIVERS), hubs, queue, server);
-            Gevent.joinAll(drivers, null, true);
+            Gevent.joinAllOrRaise(drivers);
             for (Greenlet<?> d : drivers) {
                 assertTrue(d.isSuccessful(), d + ": " + d.exception());
             }
@@ -99,7 +99,7 @@ class StressTest {
             }
             assertEquals(put.get(), taken.get(), "queue hand-offs");
         } finally {
-            acceptor.kill(new GreenletExit(), false, null);
+            acceptor.killNowait(new GreenletExit());
             consumer.kill();
             server.close();
             acceptor.join();

@@ -221,7 +221,7 @@ public final class Subprocess implements AutoCloseable {
             helpers.add(out);
             helpers.add(err);
             try {
-                Gevent.joinAll(List.of(out, err), remaining(deadline, timeout), true); // returns at the first failure
+                Gevent.joinAllOrRaise(List.of(out, err), remaining(deadline, timeout)); // returns at the first failure
             } catch (UncheckedIOException e) {
                 // handled below, with the failed reader
             }

@@ -45,7 +45,7 @@ public final class HandlerGroup {
     /** Waits until fewer than the maximum handlers run, or {@link #close} is called; returns false if closed. */
     public boolean awaitRoom() {
         if (pool != null && pool.isFull()) {
-            pool.waitAvailable(null);
+            pool.awaitAvailable(null);
         }
         while (!closed && active.get() >= max) {
             WaitNode n = WaitNode.forCurrentThread(null);
@@ -115,13 +115,13 @@ public final class HandlerGroup {
             return;
         }
         if (!grace.isZero()) {
-            Gevent.joinAll(handlers, grace, false);
+            Gevent.joinAll(handlers, grace);
         }
         handlers = snapshot();
         if (handlers.isEmpty()) {
             return;
         }
-        Gevent.killAll(handlers, new GreenletExit(what + " stopped"), true, killWait);
+        Gevent.killAll(handlers, new GreenletExit(what + " stopped"), killWait);
         int left = 0;
         for (Greenlet<?> g : handlers) {
             if (!g.isDead()) {
