@@ -186,13 +186,7 @@ public final class AsyncResult<T> implements Waitable {
         synchronized (lock) {
             if (state == PENDING) {
                 waiters.add(node);
-                return () -> {
-                    synchronized (lock) {
-                        if (node.cancel()) {
-                            waiters.remove(node);
-                        }
-                    }
-                };
+                return WaitList.remover(lock, waiters, node);
             }
         }
         notifier.run();

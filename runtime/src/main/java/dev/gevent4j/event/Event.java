@@ -116,13 +116,7 @@ public final class Event implements Waitable {
         synchronized (lock) {
             if (!flag) {
                 waiters.add(node);
-                return () -> {
-                    synchronized (lock) {
-                        if (node.cancel()) {
-                            waiters.remove(node);
-                        }
-                    }
-                };
+                return WaitList.remover(lock, waiters, node);
             }
         }
         notifier.run();

@@ -67,6 +67,20 @@ public final class WaitList {
         return out;
     }
 
+    /**
+     * What un-registers {@code node} (a notifier added to {@code list} under {@code lock}): it cancels the node and
+     * removes it, under {@code lock}, unless it was fired first. Any thread; idempotent.
+     */
+    public static Runnable remover(Object lock, WaitList list, WaitNode node) {
+        return () -> {
+            synchronized (lock) {
+                if (node.cancel()) {
+                    list.remove(node);
+                }
+            }
+        };
+    }
+
     /** Wakes nodes returned by {@link #fireAll}, in order. Call without holding the lock. */
     public static void wakeAll(WaitNode[] fired) {
         if (fired != null) {
