@@ -169,14 +169,7 @@ public final class AsyncResult<T> implements Waitable {
             return false;
         }
         boolean internal = affinity.internalWait();
-        WaitNode node = WaitNode.forCurrentThread(null);
-        synchronized (lock) {
-            if (state != PENDING) {
-                return true;
-            }
-            waiters.add(node);
-        }
-        return WaitList.await(lock, waiters, node, nanos, internal, this, null);
+        return WaitList.awaitUnless(lock, waiters, () -> state != PENDING, nanos, internal, this);
     }
 
     @Override

@@ -99,14 +99,7 @@ public final class Event implements Waitable {
             return false;
         }
         boolean internal = affinity.internalWait();
-        WaitNode node = WaitNode.forCurrentThread(null);
-        synchronized (lock) {
-            if (flag) {
-                return true;
-            }
-            waiters.add(node);
-        }
-        return WaitList.await(lock, waiters, node, nanos, internal, this, null);
+        return WaitList.awaitUnless(lock, waiters, () -> flag, nanos, internal, this);
     }
 
     @Override

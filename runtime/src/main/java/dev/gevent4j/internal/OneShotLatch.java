@@ -48,13 +48,6 @@ public final class OneShotLatch {
         if (open) {
             return true;
         }
-        WaitNode n = WaitNode.forCurrentThread(null);
-        synchronized (waiters) {
-            if (open) {
-                return true;
-            }
-            waiters.add(n);
-        }
-        return WaitList.await(waiters, waiters, n, timeoutNanos, false, blocker, null);
+        return WaitList.awaitUnless(waiters, waiters, () -> open, timeoutNanos, false, blocker);
     }
 }

@@ -93,6 +93,25 @@ public final class WaitList {
     }
 
     /**
+     * Parks the caller until {@code done} holds: if it does not yet (checked under {@code lock}), adds a node for
+     * the caller to {@code list} and waits for it to be fired, as {@link #await} (nothing is handed over). The waker
+     * makes {@code done} true and fires the list under {@code lock}.
+     *
+     * @return true if {@code done} held or the node was fired, false if the timeout passed
+     */
+    public static boolean awaitUnless(Object lock, WaitList list, java.util.function.BooleanSupplier done,
+                                      long timeoutNanos, boolean internal, Object blocker) {
+        WaitNode node = WaitNode.forCurrentThread(null);
+        synchronized (lock) {
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            list.add(node);
+        }
+        return await(lock, list, node, timeoutNanos, internal, blocker, null);
+    }
+
+    /**
      * Parks the caller until {@code node} (already added to {@code list} under {@code lock}) is fired, the timeout
      * passes, or a kill or Timeout is raised in it.
      *
