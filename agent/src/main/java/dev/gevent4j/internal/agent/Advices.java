@@ -1,8 +1,8 @@
 package dev.gevent4j.internal.agent;
 
-import dev.gevent4j.internal.agent.hooks.FileChannelWaits;
+import dev.gevent4j.internal.agent.hooks.FileChannelOnPool;
 import dev.gevent4j.internal.agent.hooks.FileWaits;
-import dev.gevent4j.internal.agent.hooks.RandomAccessFileWaits;
+import dev.gevent4j.internal.agent.hooks.RandomAccessFileOnPool;
 import dev.gevent4j.internal.agent.hooks.GreenletResolver;
 import dev.gevent4j.internal.agent.hooks.HubTimers;
 import dev.gevent4j.internal.agent.hooks.KillPoints;
@@ -227,7 +227,7 @@ final class Advices {
     static final class RafReadOne {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This RandomAccessFile f) throws IOException {
-            return RandomAccessFileWaits.read(f, null, 0, 0);
+            return RandomAccessFileOnPool.read(f, null, 0, 0);
         }
 
         @Advice.OnMethodExit
@@ -243,7 +243,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This RandomAccessFile f, @Advice.Argument(0) byte[] b,
                              @Advice.Argument(1) int off, @Advice.Argument(2) int len) throws IOException {
-            return RandomAccessFileWaits.read(f, b, off, len);
+            return RandomAccessFileOnPool.read(f, b, off, len);
         }
 
         @Advice.OnMethodExit
@@ -258,7 +258,7 @@ final class Advices {
     static final class RafWriteOne {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This RandomAccessFile f, @Advice.Argument(0) int b) throws IOException {
-            return RandomAccessFileWaits.write(f, null, 0, 0, b);
+            return RandomAccessFileOnPool.write(f, null, 0, 0, b);
         }
     }
 
@@ -267,7 +267,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This RandomAccessFile f, @Advice.Argument(0) byte[] b,
                              @Advice.Argument(1) int off, @Advice.Argument(2) int len) throws IOException {
-            return RandomAccessFileWaits.write(f, b, off, len, 0);
+            return RandomAccessFileOnPool.write(f, b, off, len, 0);
         }
     }
 
@@ -275,7 +275,7 @@ final class Advices {
     static final class ChannelRead {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer dst) throws IOException {
-            return FileChannelWaits.read(ch, dst);
+            return FileChannelOnPool.read(ch, dst);
         }
 
         @Advice.OnMethodExit
@@ -291,7 +291,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer dst,
                              @Advice.Argument(1) long position) throws IOException {
-            return FileChannelWaits.readAt(ch, dst, position);
+            return FileChannelOnPool.readAt(ch, dst, position);
         }
 
         @Advice.OnMethodExit
@@ -306,7 +306,7 @@ final class Advices {
     static final class ChannelWrite {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer src) throws IOException {
-            return FileChannelWaits.write(ch, src);
+            return FileChannelOnPool.write(ch, src);
         }
 
         @Advice.OnMethodExit
@@ -322,7 +322,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer src,
                              @Advice.Argument(1) long position) throws IOException {
-            return FileChannelWaits.writeAt(ch, src, position);
+            return FileChannelOnPool.writeAt(ch, src, position);
         }
 
         @Advice.OnMethodExit
@@ -338,7 +338,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Long enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer[] dsts,
                           @Advice.Argument(1) int offset, @Advice.Argument(2) int length) throws IOException {
-            return FileChannelWaits.read(ch, dsts, offset, length);
+            return FileChannelOnPool.read(ch, dsts, offset, length);
         }
 
         @Advice.OnMethodExit
@@ -354,7 +354,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Long enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer[] srcs,
                           @Advice.Argument(1) int offset, @Advice.Argument(2) int length) throws IOException {
-            return FileChannelWaits.write(ch, srcs, offset, length);
+            return FileChannelOnPool.write(ch, srcs, offset, length);
         }
 
         @Advice.OnMethodExit

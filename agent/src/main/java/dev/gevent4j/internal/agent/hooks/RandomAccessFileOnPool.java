@@ -14,14 +14,14 @@ import java.lang.invoke.MethodType;
  *
  * <pre>{@code
  * // inlined at the top of RandomAccessFile.readBytes(byte[], int, int):
- * Integer n = RandomAccessFileWaits.read(this, b, off, len);   // null: go on with the JDK's read; else its result
+ * Integer n = RandomAccessFileOnPool.read(this, b, off, len);   // null: go on with the JDK's read; else its result
  * }</pre>
  *
  * <p>A greenlet pinned to its hub thread (see {@link Pinning}) runs the JDK's call. Kill and Timeout: raised once the
  * call on the pool returned (see {@link PoolCalls}). Interrupt: as in the JDK (not interruptible). Platform threads:
  * unchanged.
  */
-public final class RandomAccessFileWaits {
+public final class RandomAccessFileOnPool {
     /* The pool calls the private natives (read0, readBytes0, write0, writeBytes0): the public methods would come back
      * through the advice (harmless on a pool thread) and run a subclass's override twice. */
     private static final MethodHandle READ0;
@@ -53,7 +53,7 @@ public final class RandomAccessFileWaits {
         AVAILABLE = ok;
     }
 
-    private RandomAccessFileWaits() {}
+    private RandomAccessFileOnPool() {}
 
     private static Hub hub(byte[] b, int off, int len) {
         if (!AVAILABLE || (b != null && (off < 0 || len <= 0 || len > b.length - off))) {
