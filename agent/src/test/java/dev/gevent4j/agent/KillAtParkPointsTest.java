@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * InterruptedException, and the lock, condition, queue, future, barrier or monitor stays consistent and usable. The
  * park points are listed in {@link ParkPoints}; each is tested with a kill while parked, a {@code Timeout} while
  * parked, and a kill that arrived while the greenlet ran, before it entered the wait. The JDK's uninterruptible waits
- * ({@link ParkPoints#uninterruptible()}: {@code Lock.lock}, {@code Semaphore.acquireUninterruptibly}, ...) are kill points too;
+ * ({@link ParkPoints#uninterruptible()}: {@code Lock.lock}, {@code CompletableFuture.join}, ...) are kill points too;
  * on a platform thread, and for an application's own interrupt of a greenlet, they keep the JDK's behaviour (the
  * interrupt is recorded and the wait goes on).
  */

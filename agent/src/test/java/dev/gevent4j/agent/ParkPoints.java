@@ -185,7 +185,11 @@ final class ParkPoints {
                 stampedLockUninterruptibly("StampedLock.writeLock", 0),
                 stampedLockUninterruptibly("StampedLock.readLock", 1),
                 stampedLockUninterruptibly("StampedLock.asWriteLock().lock", 2),
-                stampedLockUninterruptibly("StampedLock.asReadLock().lock", 3));
+                stampedLockUninterruptibly("StampedLock.asReadLock().lock", 3),
+                completableFutureJoin(),
+                forkJoinTaskJoin("ForkJoinTask.join", 0),
+                forkJoinTaskJoin("ForkJoinTask.quietlyJoin()", 1),
+                forkJoinTaskJoin("ForkJoinTask.quietlyJoinUninterruptibly(timeout)", 2));
     }
 
     private static Case reentrantLockLock(String name, boolean fair) {
@@ -337,6 +341,56 @@ final class ParkPoints {
                     if (!released) {
                         sl.unlockWrite(held);
                     }
+                }
+            };
+        });
+    }
+
+    private static Case completableFutureJoin() {
+        return new Case("CompletableFuture.join", hub -> {
+            CompletableFuture<String> f = new CompletableFuture<>();
+            return new Releasable() {
+                public void block() {
+                    f.join();
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertEquals(0, f.getNumberOfDependents(), "the waiter's Signaller is unlinked");
+                    Greenlet<String> reader = h.spawn(() -> f.join());
+                    awaitParked(reader);
+                    release();
+                    assertEquals("v", reader.get(LONG));
+                }
+
+                public void release() {
+                    f.complete("v");
+                }
+            };
+        });
+    }
+
+    private static Case forkJoinTaskJoin(String name, int how) {
+        return new Case(name, hub -> {
+            ForkJoinTask<String> t = ForkJoinTask.adapt(() -> "never run");
+            return new Releasable() {
+                public void block() {
+                    switch (how) {
+                        case 0 -> t.join();
+                        case 1 -> t.quietlyJoin();
+                        default -> t.quietlyJoinUninterruptibly(60, TimeUnit.SECONDS);
+                    }
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertFalse(t.isDone());
+                    Greenlet<String> reader = h.spawn(() -> t.join());
+                    awaitParked(reader);
+                    release();
+                    assertEquals("v", reader.get(LONG));
+                }
+
+                public void release() {
+                    t.complete("v");
                 }
             };
         });

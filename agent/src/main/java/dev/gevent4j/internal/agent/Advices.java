@@ -244,6 +244,90 @@ final class Advices {
         }
     }
 
+    /**
+     * {@code CompletableFuture.waitingGet(boolean interruptible)} (private): behind {@code join()}. Result: null if
+     * cancelled by an interrupt (the Signaller is unlinked first).
+     */
+    static final class CompletableFutureWaitingGet {
+        @Advice.OnMethodEnter
+        static boolean enter(@Advice.Argument(value = 0, readOnly = false) boolean interruptible) {
+            if (!interruptible && UninterruptibleWaits.onGreenlet()) {
+                interruptible = true;
+                return true;
+            }
+            return false;
+        }
+
+        @Advice.OnMethodExit(repeatOn = Advice.OnNonDefaultValue.class)
+        static boolean exit(@Advice.Enter boolean made,
+                            @Advice.Argument(value = 0, readOnly = false) boolean interruptible,
+                            @Advice.Return Object result, @Advice.Local("interrupted") boolean interrupted)
+                throws Throwable {
+            if (!made) {
+                return false;
+            }
+            if (interruptible && result == null) {
+                Throwable kill = UninterruptibleWaits.killFor(null);
+                if (kill != null) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw kill;
+                }
+                interruptible = UninterruptibleWaits.waitAgainInterruptibly();
+                interrupted |= interruptible;
+                return true;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+    }
+
+    /**
+     * {@code ForkJoinTask.awaitDone(boolean interruptible, long deadline)} (private): behind {@code join()},
+     * {@code invoke()}, {@code invokeAll}, {@code quietlyJoin()}, {@code quietlyInvoke()},
+     * {@code quietlyJoinUninterruptibly}. Result: ABNORMAL (1 << 16) exactly if cancelled by an interrupt (a done
+     * status is negative); a repeat keeps the same deadline.
+     */
+    static final class ForkJoinTaskAwaitDone {
+        @Advice.OnMethodEnter
+        static boolean enter(@Advice.Argument(value = 0, readOnly = false) boolean interruptible) {
+            if (!interruptible && UninterruptibleWaits.onGreenlet()) {
+                interruptible = true;
+                return true;
+            }
+            return false;
+        }
+
+        @Advice.OnMethodExit(repeatOn = Advice.OnNonDefaultValue.class)
+        static boolean exit(@Advice.Enter boolean made,
+                            @Advice.Argument(value = 0, readOnly = false) boolean interruptible,
+                            @Advice.Return int result, @Advice.Local("interrupted") boolean interrupted)
+                throws Throwable {
+            if (!made) {
+                return false;
+            }
+            if (interruptible && result == 1 << 16) {
+                Throwable kill = UninterruptibleWaits.killFor(null);
+                if (kill != null) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw kill;
+                }
+                interruptible = UninterruptibleWaits.waitAgainInterruptibly();
+                interrupted |= interruptible;
+                return true;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+    }
+
     /** {@code FileInputStream.read()}: pipes/ttys wait on the hub first; regular files are read on the pool. */
     static final class FileReadOne {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)

@@ -7,18 +7,20 @@ import java.util.stream.Stream;
 
 /**
  * Kill and {@code Timeout} at the JDK's uninterruptible waits (agent option {@code park}): {@code Lock.lock()},
- * {@code Semaphore.acquireUninterruptibly}, {@code StampedLock.writeLock/readLock}. The runtime delivers a kill to a
- * greenlet as an interrupt, and these waits only record an interrupt and wait on; so on a greenlet the agent runs
- * each of them as the JDK's own interruptible variant of the same wait, whose interrupt path cancels the waiter (the
- * AQS node cancelled and unlinked, the StampedLock node cancelled), and then decides here:
+ * {@code Semaphore.acquireUninterruptibly}, {@code StampedLock.writeLock/readLock}, {@code CompletableFuture.join},
+ * {@code ForkJoinTask.join/invoke/quietlyJoin}. The runtime delivers a kill to a greenlet as an interrupt, and these
+ * waits only record an interrupt and wait on; so on a greenlet the agent runs each of them as the JDK's own
+ * interruptible variant of the same wait, whose interrupt path cancels the waiter (the AQS node cancelled and
+ * unlinked, the StampedLock node cancelled, the CompletableFuture Signaller unlinked, the ForkJoinTask Aux node
+ * removed), and then decides here:
  *
  * <ul>
  *   <li>a kill/Timeout is pending and the wait is the application's own: the kill is raised right there, with the
  *       lock not acquired;
  *   <li>a kill/Timeout is pending but the wait is the JDK's own or gevent4j's (a queue's internal lock in
- *       {@code ArrayBlockingQueue.offer}, {@code ThreadPoolExecutor}'s bookkeeping), whose callers do not expect an
- *       exception there: the interrupt is set again and the wait goes on as the JDK's uninterruptible one (it
- *       re-asserts the interrupt when done); the kill is raised at the next kill point;
+ *       {@code ArrayBlockingQueue.offer}, {@code ThreadPoolExecutor}'s bookkeeping, {@code ForkJoinPool.invoke}),
+ *       whose callers do not expect an exception there: the interrupt is set again and the wait goes on as the JDK's
+ *       uninterruptible one (it re-asserts the interrupt when done); the kill is raised at the next kill point;
  *   <li>no kill: an application interrupt. The wait goes on (as a new waiter: a fair lock's queue position is lost)
  *       and the interrupt is set again when it is done, as the JDK's uninterruptible wait does.
  * </ul>
