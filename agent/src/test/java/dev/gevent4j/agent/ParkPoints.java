@@ -182,6 +182,8 @@ final class ParkPoints {
                 readWriteLockLock("ReentrantReadWriteLock.readLock.lock", true),
                 semaphoreUninterruptibly("Semaphore.acquireUninterruptibly", 1),
                 semaphoreUninterruptibly("Semaphore.acquireUninterruptibly(2)", 2),
+                awaitUninterruptibly("Condition.awaitUninterruptibly", false),
+                awaitUninterruptibly("ReentrantReadWriteLock condition awaitUninterruptibly", true),
                 stampedLockUninterruptibly("StampedLock.writeLock", 0),
                 stampedLockUninterruptibly("StampedLock.readLock", 1),
                 stampedLockUninterruptibly("StampedLock.asWriteLock().lock", 2),
@@ -189,7 +191,9 @@ final class ParkPoints {
                 completableFutureJoin(),
                 forkJoinTaskJoin("ForkJoinTask.join", 0),
                 forkJoinTaskJoin("ForkJoinTask.quietlyJoin()", 1),
-                forkJoinTaskJoin("ForkJoinTask.quietlyJoinUninterruptibly(timeout)", 2));
+                forkJoinTaskJoin("ForkJoinTask.quietlyJoinUninterruptibly(timeout)", 2),
+                phaserAwaitAdvance("Phaser.awaitAdvance", false),
+                phaserAwaitAdvance("Phaser.arriveAndAwaitAdvance", true));
     }
 
     private static Case reentrantLockLock(String name, boolean fair) {
@@ -296,6 +300,55 @@ final class ParkPoints {
         });
     }
 
+    private static Case awaitUninterruptibly(String name, boolean readWriteLock) {
+        return new Case(name, hub -> {
+            ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+            ReentrantLock rl = new ReentrantLock();
+            Lock lock = readWriteLock ? rw.writeLock() : rl;
+            Condition c = lock.newCondition();
+            return new Releasable() {
+                public void block() {
+                    lock.lock();
+                    try {
+                        c.awaitUninterruptibly();
+                    } finally {
+                        lock.unlock(); // IllegalMonitorStateException if the wait ended without the lock
+                    }
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertTrue(lock.tryLock(), "the killed waiter released the lock");
+                    try {
+                        assertFalse(readWriteLock ? rw.hasWaiters(c) : rl.hasWaiters(c), "no waiter left");
+                    } finally {
+                        lock.unlock();
+                    }
+                    Greenlet<Boolean> waiter = h.spawn(() -> {
+                        lock.lock();
+                        try {
+                            c.awaitUninterruptibly();
+                            return true;
+                        } finally {
+                            lock.unlock();
+                        }
+                    });
+                    awaitParked(waiter);
+                    release();
+                    assertTrue(waiter.get(LONG));
+                }
+
+                public void release() {
+                    lock.lock();
+                    try {
+                        c.signal();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            };
+        });
+    }
+
     private static Case stampedLockUninterruptibly(String name, int how) {
         return new Case(name, hub -> {
             StampedLock sl = new StampedLock();
@@ -391,6 +444,36 @@ final class ParkPoints {
 
                 public void release() {
                     t.complete("v");
+                }
+            };
+        });
+    }
+
+    private static Case phaserAwaitAdvance(String name, boolean arrive) {
+        return new Case(name, hub -> {
+            Phaser ph = new Phaser(arrive ? 2 : 1);
+            return new Releasable() {
+                public void block() {
+                    if (arrive) {
+                        ph.arriveAndAwaitAdvance();
+                    } else {
+                        ph.awaitAdvance(0);
+                    }
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertEquals(0, ph.getPhase());
+                    assertEquals(arrive ? 1 : 0, ph.getArrivedParties(),
+                            "an arrival before the wait counts, as after awaitAdvanceInterruptibly's interrupt");
+                    Greenlet<Integer> waiter = h.spawn(() -> ph.awaitAdvance(0));
+                    awaitParked(waiter);
+                    release();
+                    assertEquals(1, waiter.get(LONG));
+                    assertEquals(1, ph.getPhase());
+                }
+
+                public void release() {
+                    ph.arrive();
                 }
             };
         });

@@ -19,7 +19,9 @@ import java.nio.channels.FileChannel;
 import java.net.spi.InetAddressResolver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.function.BooleanSupplier;
 import net.bytebuddy.asm.Advice;
 
@@ -325,6 +327,36 @@ final class Advices {
                 Thread.currentThread().interrupt();
             }
             return false;
+        }
+    }
+
+    /**
+     * {@code ConditionObject.awaitUninterruptibly()} of AQS and of the long AQS: on a greenlet, {@code await()} in a
+     * loop (hooks/UninterruptibleWaits).
+     */
+    static final class ConditionAwaitUninterruptibly {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static boolean enter(@Advice.This Condition condition) {
+            return UninterruptibleWaits.awaitUninterruptibly(condition);
+        }
+    }
+
+    /**
+     * {@code Phaser.internalAwaitAdvance(int phase, QNode node)} (private) with node == null, the uninterruptible
+     * wait behind {@code awaitAdvance}, {@code arriveAndAwaitAdvance} and a registration during an advance: on a
+     * greenlet, {@code awaitAdvanceInterruptibly} in a loop (hooks/UninterruptibleWaits).
+     */
+    static final class PhaserInternalAwaitAdvance {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This Phaser root, @Advice.Argument(0) int phase, @Advice.Argument(1) Object node) {
+            return node == null ? UninterruptibleWaits.awaitAdvance(root, phase) : null;
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
         }
     }
 

@@ -2,21 +2,24 @@ package dev.gevent4j.internal.agent.hooks;
 
 import dev.gevent4j.internal.Strand;
 import java.util.Iterator;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.locks.Condition;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * Kill and {@code Timeout} at the JDK's uninterruptible waits (agent option {@code park}): {@code Lock.lock()},
- * {@code Semaphore.acquireUninterruptibly}, {@code StampedLock.writeLock/readLock}, {@code CompletableFuture.join},
- * {@code ForkJoinTask.join/invoke/quietlyJoin}. The runtime delivers a kill to a greenlet as an interrupt, and these
+ * {@code Semaphore.acquireUninterruptibly}, {@code Condition.awaitUninterruptibly}, {@code StampedLock.writeLock/
+ * readLock}, {@code CompletableFuture.join}, {@code ForkJoinTask.join/invoke/quietlyJoin}, {@code
+ * Phaser.awaitAdvance/arriveAndAwaitAdvance}. The runtime delivers a kill to a greenlet as an interrupt, and these
  * waits only record an interrupt and wait on; so on a greenlet the agent runs each of them as the JDK's own
  * interruptible variant of the same wait, whose interrupt path cancels the waiter (the AQS node cancelled and
  * unlinked, the StampedLock node cancelled, the CompletableFuture Signaller unlinked, the ForkJoinTask Aux node
- * removed), and then decides here:
+ * removed, the Phaser QNode released, the condition waiter back on its lock), and then decides here:
  *
  * <ul>
  *   <li>a kill/Timeout is pending and the wait is the application's own: the kill is raised right there, with the
- *       lock not acquired;
+ *       lock not acquired (a condition waiter holds its lock again, as after {@code await()}'s interrupt);
  *   <li>a kill/Timeout is pending but the wait is the JDK's own or gevent4j's (a queue's internal lock in
  *       {@code ArrayBlockingQueue.offer}, {@code ThreadPoolExecutor}'s bookkeeping, {@code ForkJoinPool.invoke}),
  *       whose callers do not expect an exception there: the interrupt is set again and the wait goes on as the JDK's
@@ -85,6 +88,79 @@ public final class UninterruptibleWaits {
             return false;
         }
         return true;
+    }
+
+    /**
+     * {@code ConditionObject.awaitUninterruptibly()} of AQS and of the long AQS, on a greenlet: {@code await()} until
+     * it returns (signalled, or spuriously, as awaitUninterruptibly may), an InterruptedException of an application
+     * interrupt waiting again. Returns true when done (the advice skips the JDK's body), false for a platform thread
+     * or a kill deferred as above (the JDK's body then waits, with the interrupt set). The lock is held again on
+     * every exit, also when the kill is raised.
+     */
+    public static boolean awaitUninterruptibly(Condition c) {
+        if (!onGreenlet()) {
+            return false;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    c.await();
+                    return true;
+                } catch (InterruptedException e) {
+                    Throwable kill = killFor(null);
+                    if (kill != null) {
+                        throw sneaky(kill);
+                    }
+                    if (!waitAgainInterruptibly()) {
+                        return false;
+                    }
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * {@code Phaser.internalAwaitAdvance(phase, null)} (the uninterruptible wait behind awaitAdvance,
+     * arriveAndAwaitAdvance and a registration during an advance), on a greenlet: {@code
+     * root.awaitAdvanceInterruptibly(phase)} until it returns, as {@link #awaitUninterruptibly}. Returns the next
+     * phase (the advice skips the JDK's body), or null for a platform thread or a deferred kill (the JDK's body runs).
+     */
+    public static Integer awaitAdvance(Phaser root, int phase) {
+        if (!onGreenlet()) {
+            return null;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return root.awaitAdvanceInterruptibly(phase);
+                } catch (InterruptedException e) {
+                    Throwable kill = killFor(null);
+                    if (kill != null) {
+                        throw sneaky(kill);
+                    }
+                    if (!waitAgainInterruptibly()) {
+                        return null;
+                    }
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
     }
 
     // Frames: this class's (skipped), the patched method (its advice is inlined), then the primitive's own methods.
