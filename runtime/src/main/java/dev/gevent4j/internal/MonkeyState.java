@@ -113,6 +113,31 @@ public final class MonkeyState {
         return TRANSFORMED.containsKey(patchId);
     }
 
+    // -- threads=true: which threads stay platform threads, and which greenlets run converted threads --------------
+
+    private static volatile String platformThreads = "";
+    private static volatile java.util.function.Function<Object, Thread> convertedThreadOf = g -> null;
+
+    /** Called by the agent at start-up: its {@code platformThreads} option, patterns joined by {@code |}. */
+    public static void platformThreads(String patterns) {
+        platformThreads = patterns == null ? "" : patterns;
+    }
+
+    /** The agent's {@code platformThreads} option (patterns joined by {@code |}; empty: none). */
+    public static String platformThreads() {
+        return platformThreads;
+    }
+
+    /** Registered by the agent's thread hooks: the application Thread a greenlet runs (threads=true), or null. */
+    public static void convertedThreadLookup(java.util.function.Function<Object, Thread> lookup) {
+        convertedThreadOf = lookup;
+    }
+
+    /** The application Thread that greenlet {@code g} runs as the agent's threads=true conversion, or null. */
+    public static Thread convertedThreadOf(Object g) {
+        return convertedThreadOf.apply(g);
+    }
+
     public static Map<String, String> skipped() {
         synchronized (SKIPPED) {
             return Map.copyOf(SKIPPED);
