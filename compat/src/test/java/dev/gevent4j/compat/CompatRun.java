@@ -142,6 +142,21 @@ final class CompatRun {
         return Long.getLong("compat.delayMillis", 500) / 1000.0;
     }
 
+    /** The hub monitor's reports in a child's stderr: each first line and the frame below it. */
+    static String stallReports(String stderr) {
+        StringBuilder b = new StringBuilder();
+        String[] lines = stderr.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains("has not returned to its loop")) {
+                b.append("\n    ").append(lines[i].strip());
+                if (i + 1 < lines.length) {
+                    b.append("\n      ").append(lines[i + 1].strip());
+                }
+            }
+        }
+        return b.toString();
+    }
+
     private static void record(Case c, Figures a, Figures p) throws IOException {
         Properties out = new Properties();
         out.setProperty("id", c.id);
@@ -158,10 +173,14 @@ final class CompatRun {
         }
         System.out.printf(java.util.Locale.ROOT, "[compat] %-19s ok %d/%d and %d/%d | wall %.2f s with the agent, "
                         + "%.2f s without, %s s one after another | peak platform threads %d with, %d without (OS threads "
-                        + "at the end %d with, %d without) | "
+                        + "%d with, %d without) | "
                         + "ticker %d ticks, max gap %d ms, stalls %d%n", c.id, a.i("ok"), c.n, p.i("ok"), c.n,
                 a.d("wall"), p.d("wall"), out.getProperty("sequential"), a.i("peakThreads"), p.i("peakThreads"),
                 a.i("osThreads"), p.i("osThreads"),
                 a.l("ticks"), a.l("maxTickGapMs"), a.l("stalls"));
+        if (a.l("stalls") > 0) {
+            System.out.println("[compat] " + c.id + ": the hub monitor's reports in that JVM (start-up included):"
+                    + stallReports(a.stderr));
+        }
     }
 }

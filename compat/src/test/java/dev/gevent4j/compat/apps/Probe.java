@@ -14,8 +14,8 @@ import javax.management.ObjectName;
 /**
  * What every compatibility app measures about its concurrent phase, and prints as "key value" lines on stdout for
  * the test (CompatRun) to read. peakThreads is the JVM's peak of live platform threads during the phase
- * (ThreadMXBean, exact); osThreads is the number of the process's OS threads at its end, the JVM's own (GC, JIT)
- * included. Knows nothing of gevent4j: under the agent its ticker, a plain thread, runs as a
+ * (ThreadMXBean, exact); osThreads is the most OS threads of the process seen by the ticker (every 50 ms) and at
+ * the end, the JVM's own (GC, JIT) included. Knows nothing of gevent4j: under the agent its ticker, a plain thread, runs as a
  * greenlet of the hub, so its largest gap between 10 ms sleeps is the longest time the hub did not run it; the
  * hub monitor's stall counter is read through the platform MBean server (absent without the agent).
  *
@@ -38,6 +38,7 @@ public final class Probe {
     private volatile long ticks;
     private volatile long maxGapNanos;
     private volatile boolean tickerVirtual;
+    private volatile int osThreads = -1;
     private Thread ticker;
     private long t0;
     private long wallNanos = -1;
@@ -63,7 +64,9 @@ public final class Probe {
                     maxGapNanos = now - last;
                 }
                 last = now;
-                ticks++;
+                if (ticks++ % 5 == 0) {
+                    sampleOsThreads();
+                }
             }
         }, "compat-ticker");
         ticker.setDaemon(true);
@@ -106,7 +109,7 @@ public final class Probe {
     public void end(String name, int n) throws InterruptedException {
         stopClock();
         int peak = mx.getPeakThreadCount();
-        String[] tasks = new java.io.File("/proc/self/task").list(); // every OS thread, the JVM's own included
+        sampleOsThreads();
         stop = true;
         ticker.join();
         long[] stalls = hubStalls();
@@ -120,7 +123,7 @@ public final class Probe {
         System.out.printf("wall %.3f%n", wallNanos / 1e9);
         System.out.println("virtual " + virtual.get());
         System.out.println("peakThreads " + peak);
-        System.out.println("osThreads " + (tasks == null ? -1 : tasks.length));
+        System.out.println("osThreads " + osThreads);
         System.out.println("ticks " + ticks);
         System.out.println("maxTickGapMs " + maxGapNanos / 1_000_000);
         System.out.println("tickerVirtual " + tickerVirtual);
@@ -128,6 +131,14 @@ public final class Probe {
         System.out.println("longestStallMs " + stalls[1]);
         System.out.println("failures " + f);
         System.out.flush();
+    }
+
+    /** Every OS thread of the process, the JVM's own included (a directory listing: no file read, no hub wait). */
+    private void sampleOsThreads() {
+        String[] tasks = new java.io.File("/proc/self/task").list();
+        if (tasks != null && tasks.length > osThreads) {
+            osThreads = tasks.length;
+        }
     }
 
     /** The hub monitor's stall count (summed) and longest stall (max) over this JVM's hubs; zeros without them. */
