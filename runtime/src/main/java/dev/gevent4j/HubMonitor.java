@@ -157,7 +157,8 @@ final class HubMonitor {
         String what = "is running without yielding";
         if (running != null && frames.length > 0 && frames[0].isNativeMethod()
                 && t.getState() == Thread.State.RUNNABLE) {
-            what = NativeWaitAdvice.what(frames[0], dev.gevent4j.internal.MonkeyState.convertedThreadOf(running));
+            what = NativeWaitAdvice.what(frames[0], dev.gevent4j.internal.MonkeyState.convertedThreadOf(running),
+                    dev.gevent4j.internal.MonkeyState.isMainGreenlet(running));
         }
         if (running != null && t.getState() != Thread.State.RUNNABLE) {
             // Mounted on the hub thread yet parked or blocked: the JDK could not unmount it (a class initializer or a

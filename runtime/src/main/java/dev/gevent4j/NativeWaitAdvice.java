@@ -5,7 +5,8 @@ package dev.gevent4j;
  * gevent4j agent does not patch (a library's own epoll loop, a native driver), which a virtual thread cannot
  * unmount from, so nothing else on that hub runs until it returns. When the greenlet runs an application thread the
  * agent converted ({@code threads=true}), the way out is to keep that thread a platform thread: the report names
- * the agent option {@code platformThreads} with a pattern for it.
+ * the agent option {@code platformThreads} with a pattern for it; for the application's {@code main} run as a
+ * greenlet ({@code main=true}) it names {@code main=false}.
  *
  * <pre>{@code
  * hub default has not returned to its loop for 5003 ms (threshold 100 ms): greenlet grpc-default-boss-ELG-1-1 is in
@@ -19,12 +20,17 @@ final class NativeWaitAdvice {
 
     /**
      * The report's "what" for a greenlet whose top frame {@code top} is native; {@code converted} is the application
-     * thread it runs (threads=true), or null.
+     * thread it runs (threads=true), or null; {@code main} whether it runs the application's main (main=true).
      */
-    static String what(StackTraceElement top, Thread converted) {
+    static String what(StackTraceElement top, Thread converted, boolean main) {
         String where = top.getClassName() + "." + top.getMethodName();
         String s = "is in native code (" + where + ") and holds the hub thread: a greenlet cannot unmount from a "
                 + "native frame, so nothing else on this hub runs until that call returns";
+        if (main) {
+            return s + "; it is the application's main, which the gevent4j agent runs as a greenlet (main=true): if "
+                    + "main waits in native code (a JNI library's loop), run it on the JVM's main thread with the "
+                    + "agent option main=false (-javaagent:gevent4j-agent.jar=main=false)";
+        }
         if (converted == null) {
             return s + "; if that call waits (a JNI library's I/O or event loop) rather than computes, make it from a "
                     + "platform thread (e.g. a thread pool) instead of a greenlet";

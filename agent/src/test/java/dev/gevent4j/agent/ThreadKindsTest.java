@@ -50,20 +50,27 @@ class ThreadKindsTest {
 
     @Test
     void aConvertedThreadInANativeWaitIsReportedWithThePlatformThreadsOption() throws Exception {
+        nativeWaitIsReported("platformThreads=stdin-loop-*", "greenlet stdin-loop-1 is in native code");
+    }
+
+    @Test
+    void mainInANativeWaitIsReportedWithTheMainOption() throws Exception {
+        nativeWaitIsReported("main=false", "greenlet main is in native code", "main");
+    }
+
+    private static void nativeWaitIsReported(String advice, String culprit, String... args) throws Exception {
         Process p = ChildJvm.builder(List.of("-javaagent:" + ChildJvm.agentJar() + "=files=false"), List.of(),
-                NativeWaitApp.class.getName()).start();
+                NativeWaitApp.class.getName(), args).start();
         try {
             ByteArrayOutputStream out = drain(p.getInputStream());
             ByteArrayOutputStream err = drain(p.getErrorStream());
-            String advice = "platformThreads=stdin-loop-*";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!text(err).contains(advice) && System.nanoTime() < deadline && p.isAlive()) {
                 Thread.sleep(20); // polling the child's stderr for the report, bounded by the deadline
             }
             String report = text(err);
             assertTrue(report.contains(advice), "no stall report naming " + advice + ":\n" + report + text(out));
-            assertTrue(report.contains("greenlet stdin-loop-1 is in native code (java.io.FileInputStream.readBytes)"),
-                    report);
+            assertTrue(report.contains(culprit + " (java.io.FileInputStream.readBytes)"), report);
             try (OutputStream in = p.getOutputStream()) {
                 in.write("hello\n".getBytes(StandardCharsets.UTF_8));
             }

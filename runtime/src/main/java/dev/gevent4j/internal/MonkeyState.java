@@ -133,6 +133,18 @@ public final class MonkeyState {
         convertedThreadOf = lookup;
     }
 
+    private static volatile Object mainGreenlet;
+
+    /** Called by the agent's main=true hook: the greenlet that runs the application's {@code main}. */
+    public static void mainGreenlet(Object g) {
+        mainGreenlet = g;
+    }
+
+    /** Whether {@code g} is the greenlet that runs the application's {@code main} (agent option main=true). */
+    public static boolean isMainGreenlet(Object g) {
+        return g != null && g == mainGreenlet;
+    }
+
     /** The application Thread that greenlet {@code g} runs as the agent's threads=true conversion, or null. */
     public static Thread convertedThreadOf(Object g) {
         return convertedThreadOf.apply(g);
