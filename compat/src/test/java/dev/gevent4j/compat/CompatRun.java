@@ -135,6 +135,10 @@ final class CompatRun {
         assertTrue(a.l("maxTickGapMs") < 2000, "the ticker greenlet waited " + a.l("maxTickGapMs") + " ms" + both);
         assertTrue(a.i("peakThreads") <= c.maxThreads, "peak platform threads under the agent " + a.i("peakThreads")
                 + " > " + c.maxThreads + both);
+        if (c.maxOsThreads > 0 && Runtime.getRuntime().availableProcessors() <= 4) {
+            assertTrue(a.i("osThreads") <= c.maxOsThreads, "OS threads under the agent " + a.i("osThreads") + " > "
+                    + c.maxOsThreads + both);
+        }
         record(c, a, p);
     }
 
