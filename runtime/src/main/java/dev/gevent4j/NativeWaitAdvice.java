@@ -26,6 +26,10 @@ final class NativeWaitAdvice {
         String where = top.getClassName() + "." + top.getMethodName();
         String s = "is in native code (" + where + ") and holds the hub thread: a greenlet cannot unmount from a "
                 + "native frame, so nothing else on this hub runs until that call returns";
+        if (jdkComputation(top)) {
+            return "is in native code (" + where + "), CPU work of the JDK (class loading, decompression, reflection), "
+                    + "not a wait, and holds the hub thread meanwhile";
+        }
         if (main) {
             return s + "; it is the application's main, which the gevent4j agent runs as a greenlet (main=true): if "
                     + "main waits in native code (a JNI library's loop), run it on the JVM's main thread with the "
@@ -40,6 +44,21 @@ final class NativeWaitAdvice {
                 + "runs as a greenlet (threads=true): if that thread waits in its own native loop (epoll, a JNI "
                 + "library), keep it a platform thread with the agent option platformThreads="
                 + suggestion(converted) + " (-javaagent:gevent4j-agent.jar=platformThreads=<name or class glob>|...)";
+    }
+
+    /** JDK natives that compute rather than wait: no option would help, and none is named. */
+    private static final String[] JDK_COMPUTATION = {"java.lang.ClassLoader.", "jdk.internal.loader.",
+        "java.util.zip.", "java.lang.Class.", "java.lang.invoke.", "java.lang.reflect.", "jdk.internal.reflect.",
+        "jdk.internal.misc.Unsafe.", "java.lang.Throwable.", "java.lang.StackStreamFactory", "java.lang.String."};
+
+    static boolean jdkComputation(StackTraceElement top) {
+        String m = top.getClassName() + "." + top.getMethodName();
+        for (String p : JDK_COMPUTATION) {
+            if (m.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A pattern for {@code t}: its name with a trailing counter replaced by '*', or its class if the name is bare. */

@@ -73,6 +73,10 @@ class NativeWaitReportTest {
         assertTrue(converted.contains("(io.grpc.netty.shaded.io.netty.channel.epoll.Native.epollWait)"), converted);
         assertTrue(converted.contains("platformThreads=grpc-default-boss-ELG-*"), converted);
         assertTrue(NativeWaitAdvice.what(top, null, true).contains("main=false"));
+        String loading = NativeWaitAdvice.what(new StackTraceElement("java.lang.ClassLoader", "defineClass1", null, -2),
+                boss, true);
+        assertTrue(loading.contains("CPU work of the JDK") && !loading.contains("main=false")
+                && !loading.contains("platformThreads"), loading);
         assertEquals("worker-*", NativeWaitAdvice.suggestion(new Thread(() -> { }, "worker-12")));
         assertEquals("7", NativeWaitAdvice.suggestion(new Thread(() -> { }, "7")));
     }
