@@ -151,9 +151,15 @@ final class HubMonitor {
     private static void report(Hub hub, long stalledMillis) {
         Greenlet<?> running = runningGreenlet(hub);
         Thread t = running != null ? running.getThread() : hub.thread();
-        String stack = Dumps.stack(t.getStackTrace());
+        StackTraceElement[] frames = t.getStackTrace();
+        String stack = Dumps.stack(frames);
         String who = running != null ? "greenlet " + running.getName() : "the hub thread itself (a callback or timer)";
         String what = "is running without yielding";
+        if (running != null && frames.length > 0 && frames[0].isNativeMethod()
+                && t.getState() == Thread.State.RUNNABLE) {
+            what = NativeWaitAdvice.what(frames[0], dev.gevent4j.internal.MonkeyState.convertedThreadOf(running),
+                    dev.gevent4j.internal.MonkeyState.isMainGreenlet(running));
+        }
         if (running != null && t.getState() != Thread.State.RUNNABLE) {
             // Mounted on the hub thread yet parked or blocked: the JDK could not unmount it (a class initializer or a
             // native frame below it), so its park holds the hub thread itself.

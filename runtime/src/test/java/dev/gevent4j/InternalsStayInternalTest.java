@@ -1,5 +1,6 @@
 package dev.gevent4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +42,10 @@ class InternalsStayInternalTest {
                 () -> MonkeyState.agentStarted(List.of("socket"), Map.of("socket", true), Map.of()));
         assertThrows(IllegalCallerException.class, () -> MonkeyState.transformed("sun.nio.ch.Poller#poll"));
         assertThrows(IllegalCallerException.class, () -> MonkeyState.skipped("sun.nio.ch.Poller#poll", "no"));
+        assertThrows(IllegalCallerException.class, () -> MonkeyState.platformThreads("*"));
+        assertThrows(IllegalCallerException.class, () -> MonkeyState.convertedThreadLookup(g -> null));
+        assertThrows(IllegalCallerException.class, () -> MonkeyState.mainGreenlet(new Object()));
+        assertEquals("", MonkeyState.platformThreads());
         assertFalse(Monkey.isAgentAttached());
         assertFalse(MonkeyState.isTransformed("sun.nio.ch.Poller#poll"));
         assertTrue(MonkeyState.skipped().isEmpty());

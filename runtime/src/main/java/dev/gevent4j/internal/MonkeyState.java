@@ -113,6 +113,66 @@ public final class MonkeyState {
         return TRANSFORMED.containsKey(patchId);
     }
 
+    // -- threads=true: which threads stay platform threads, and which greenlets run converted threads --------------
+    // Written like the rest: platformThreads by the agent (its premain), the two lookups by its hooks, the classes
+    // of its package in the boot jar (bootstrap class loader); anything else gets IllegalCallerException.
+
+    private static volatile String platformThreads = "";
+    private static volatile java.util.function.Function<Object, Thread> convertedThreadOf = g -> null;
+    private static volatile Object mainGreenlet;
+
+    /**
+     * Called by the agent at start-up: its {@code platformThreads} option, patterns joined by {@code |}.
+     *
+     * @throws IllegalCallerException if the caller is not the agent
+     */
+    public static void platformThreads(String patterns) {
+        checkAgent(WALKER.getCallerClass());
+        platformThreads = patterns == null ? "" : patterns;
+    }
+
+    /** The agent's {@code platformThreads} option (patterns joined by {@code |}; empty: none). */
+    public static String platformThreads() {
+        return platformThreads;
+    }
+
+    /**
+     * Registered by the agent's thread hooks: the application Thread a greenlet runs (threads=true), or null.
+     *
+     * @throws IllegalCallerException if the caller is not one of the agent's hooks
+     */
+    public static void convertedThreadLookup(java.util.function.Function<Object, Thread> lookup) {
+        checkHooks(WALKER.getCallerClass());
+        convertedThreadOf = lookup;
+    }
+
+    /**
+     * Called by the agent's main=true hook: the greenlet that runs the application's {@code main}.
+     *
+     * @throws IllegalCallerException if the caller is not one of the agent's hooks
+     */
+    public static void mainGreenlet(Object g) {
+        checkHooks(WALKER.getCallerClass());
+        mainGreenlet = g;
+    }
+
+    /** Whether {@code g} is the greenlet that runs the application's {@code main} (agent option main=true). */
+    public static boolean isMainGreenlet(Object g) {
+        return g != null && g == mainGreenlet;
+    }
+
+    /** The application Thread that greenlet {@code g} runs as the agent's threads=true conversion, or null. */
+    public static Thread convertedThreadOf(Object g) {
+        return convertedThreadOf.apply(g);
+    }
+
+    /** The agent's hooks: its package, in the boot jar (the bootstrap class loader, where patched JDK code sees them). */
+    private static void checkHooks(Class<?> caller) {
+        if (!inAgentPackage(caller) || caller.getClassLoader() != null) {
+            throw new IllegalCallerException("MonkeyState is written by the gevent4j agent only, not by " + caller);
+        }
+    }
+
     public static Map<String, String> skipped() {
         synchronized (SKIPPED) {
             return Map.copyOf(SKIPPED);

@@ -49,6 +49,7 @@ public final class AgentMain {
             patchOptions.put(p.id(), p.option());
         }
         MonkeyState.agentStarted(AgentOptions.names(), options.asMap(), patchOptions);
+        MonkeyState.platformThreads(options.list("platformThreads"));
         PatchInstaller.install(inst, PatchRegistry.ALL, options, System.err);
         if (options.enabled("main")) {
             MainPatch.install(inst, System.err);

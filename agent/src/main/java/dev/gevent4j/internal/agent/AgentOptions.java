@@ -10,6 +10,12 @@ import java.util.Map;
  * {@code name} means true. An unknown name or a value other than true/false is a start-up error that lists the valid
  * options.
  *
+ * <p>One option takes a list instead: {@code platformThreads=grpc-*|*Boss*|com.example.NativeLoop} names threads that
+ * {@code threads=true} must leave as platform threads (glob patterns, {@code *} and {@code ?}, matched against the
+ * thread's name, the class of the thread or any of its superclasses, and the class that starts it). Options are
+ * separated by commas, so the patterns are separated by {@code |} or {@code ;}; the option may also be repeated
+ * ({@code platformThreads=a*,platformThreads=b*}).
+ *
  * <pre>{@code
  * AgentOptions o = AgentOptions.parse("threads=false");
  * o.enabled("socket");   // true (default)
@@ -36,10 +42,19 @@ public final class AgentOptions {
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
-    private final Map<String, Boolean> values;
+    /** Options whose value is a list of patterns rather than true/false, with their defaults (empty: none). */
+    public static final Map<String, String> LISTS = Map.of("platformThreads", "");
 
-    private AgentOptions(Map<String, Boolean> values) {
+    private final Map<String, Boolean> values;
+    private final Map<String, String> lists;
+
+    private AgentOptions(Map<String, Boolean> values, Map<String, String> lists) {
         this.values = values;
+        this.lists = lists;
+    }
+
+    private static String validOptions() {
+        return String.join(", ", DEFAULTS.keySet()) + " (each =true or =false), and platformThreads=<glob>|<glob>...";
     }
 
     /**
@@ -49,6 +64,8 @@ public final class AgentOptions {
      */
     public static AgentOptions parse(String args) {
         Map<String, Boolean> v = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> l = new LinkedHashMap<>(LISTS);
+        boolean afterList = false;
         if (args != null && !args.isBlank()) {
             for (String part : args.split(",")) {
                 String p = part.trim();
@@ -58,10 +75,23 @@ public final class AgentOptions {
                 int eq = p.indexOf('=');
                 String name = (eq < 0 ? p : p.substring(0, eq)).trim();
                 String value = eq < 0 ? "true" : p.substring(eq + 1).trim();
-                if (!DEFAULTS.containsKey(name)) {
-                    throw new IllegalArgumentException("gevent4j agent: unknown option '" + name + "' in '" + args
-                            + "'; valid options (each =true or =false) are: " + String.join(", ", DEFAULTS.keySet()));
+                if (LISTS.containsKey(name)) {
+                    if (eq < 0 || patterns(value).isEmpty()) {
+                        throw new IllegalArgumentException("gevent4j agent: option " + name + " needs thread name or "
+                                + "class patterns, e.g. " + name + "=grpc-*|*Boss*|com.example.NativeLoop");
+                    }
+                    String before = l.get(name);
+                    l.put(name, before.isEmpty() ? value : before + "|" + value);
+                    afterList = true;
+                    continue;
                 }
+                if (!DEFAULTS.containsKey(name)) {
+                    String hint = afterList && eq < 0
+                            ? " (patterns of platformThreads are separated by '|' or ';', not by ',')" : "";
+                    throw new IllegalArgumentException("gevent4j agent: unknown option '" + name + "' in '" + args
+                            + "'" + hint + "; valid options are: " + validOptions());
+                }
+                afterList = false;
                 if (!value.equals("true") && !value.equals("false")) {
                     throw new IllegalArgumentException("gevent4j agent: option " + name + "=" + value
                             + " is not valid: use " + name + "=true or " + name + "=false");
@@ -69,7 +99,27 @@ public final class AgentOptions {
                 v.put(name, Boolean.parseBoolean(value));
             }
         }
-        return new AgentOptions(v);
+        return new AgentOptions(v, l);
+    }
+
+    /** The patterns of a list option ({@code platformThreads}): split on {@code |} and {@code ;}, blanks dropped. */
+    public static List<String> patterns(String value) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String s : value.split("[|;]")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The value of a list option, its patterns joined by {@code |} (empty: none). */
+    public String list(String name) {
+        String s = lists.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("not a list option of the agent: " + name);
+        }
+        return String.join("|", patterns(s));
     }
 
     public boolean enabled(String name) {

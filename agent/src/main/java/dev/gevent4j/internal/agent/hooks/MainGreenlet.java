@@ -72,6 +72,7 @@ public final class MainGreenlet {
             }
         });
         g.setName("main");
+        dev.gevent4j.internal.MonkeyState.mainGreenlet(g); // for the monitor's advice (main=false)
         Internals.startWithoutHold(g);
         while (true) {
             try {

@@ -3,6 +3,7 @@ package dev.gevent4j.internal.agent.hooks;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.GreenletExit;
 import dev.gevent4j.internal.Internals;
+import dev.gevent4j.internal.MonkeyState;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +43,18 @@ public final class ThreadGreenlets {
     private static final Set<Thread> OWN = ConcurrentHashMap.newKeySet();
 
     private ThreadGreenlets() {}
+
+    static {
+        // for the monitor's stall report: which greenlet runs which application thread
+        MonkeyState.convertedThreadLookup(g -> {
+            for (Map.Entry<Thread, Greenlet<?>> e : LIVE.entrySet()) {
+                if (e.getValue() == g) {
+                    return e.getKey();
+                }
+            }
+            return null;
+        });
+    }
 
     /** Advice of Thread.start(): true if {@code t} was started as a greenlet (skip the JDK's start). */
     public static boolean start(Thread t) {
@@ -159,14 +172,33 @@ public final class ThreadGreenlets {
         if (c != Thread.class && isJdk(c)) {
             return false; // InnocuousThread, ForkJoinWorkerThread, TimerThread, CarrierThread, ...
         }
+        if (ThreadKinds.isNettyThread(c)) {
+            return false; // Netty's FastThreadLocalThread in any shading (gRPC's): its loop waits in native epoll
+        }
         Class<?> caller = WALKER.walk(frames -> frames
+                .dropWhile(f -> f.getDeclaringClass() == ThreadGreenlets.class) // this advice's own frames
                 .map(StackWalker.StackFrame::getDeclaringClass)
-                .filter(k -> k != ThreadGreenlets.class && !isJdk(k))
+                .filter(k -> !isJdk(k))
                 .findFirst().orElse(null));
-        if (caller == null || caller.getClassLoader() == null) {
-            return false; // started by the JDK alone, or by gevent4j's runtime or Netty (the boot jar)
+        if (ThreadKinds.userPattern(t, caller) != null) {
+            return false; // named by the agent option platformThreads
+        }
+        if (caller == null) {
+            return false; // started by the JDK alone
+        }
+        if ((caller == ThreadGreenlets.class || caller == MainGreenlet.class || caller == Greenlet.class)
+                && APPLICATION_THREAD.get() != null) {
+            // Only JDK code between the start and the bottom of a converted application thread (or main): the JDK
+            // working for the application, e.g. the JDK HttpServer's dispatcher starting its pool's workers.
+            return true;
+        }
+        if (caller.getClassLoader() == null) {
+            return false; // gevent4j's runtime or Netty (the boot jar)
         }
         String n = caller.getName();
+        if (ThreadKinds.isNettyName(n)) {
+            return false; // Netty, relocated by a library (io.grpc.netty.shaded.io.netty...)
+        }
         for (String p : PLATFORM_PREFIXES) {
             if (n.startsWith(p)) {
                 return false;

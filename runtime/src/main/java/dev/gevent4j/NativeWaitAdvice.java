@@ -1,0 +1,73 @@
+package dev.gevent4j;
+
+/**
+ * What the monitor's stall report says about a greenlet that holds its hub thread in a native frame: a JNI call the
+ * gevent4j agent does not patch (a library's own epoll loop, a native driver), which a virtual thread cannot
+ * unmount from, so nothing else on that hub runs until it returns. When the greenlet runs an application thread the
+ * agent converted ({@code threads=true}), the way out is to keep that thread a platform thread: the report names
+ * the agent option {@code platformThreads} with a pattern for it; for the application's {@code main} run as a
+ * greenlet ({@code main=true}) it names {@code main=false}.
+ *
+ * <pre>{@code
+ * hub default has not returned to its loop for 5003 ms (threshold 100 ms): greenlet grpc-default-boss-ELG-1-1 is in
+ * native code (...Native.epollWait) ... keep it a platform thread: -javaagent:gevent4j-agent.jar=platformThreads=grpc-default-boss-ELG-*
+ * }</pre>
+ *
+ * <p>Nothing here blocks: timeout, interrupt and kill do not apply.
+ */
+final class NativeWaitAdvice {
+    private NativeWaitAdvice() {}
+
+    /**
+     * The report's "what" for a greenlet whose top frame {@code top} is native; {@code converted} is the application
+     * thread it runs (threads=true), or null; {@code main} whether it runs the application's main (main=true).
+     */
+    static String what(StackTraceElement top, Thread converted, boolean main) {
+        String where = top.getClassName() + "." + top.getMethodName();
+        String s = "is in native code (" + where + ") and holds the hub thread: a greenlet cannot unmount from a "
+                + "native frame, so nothing else on this hub runs until that call returns";
+        if (jdkComputation(top)) {
+            return "is in native code (" + where + "), CPU work of the JDK (class loading, decompression, reflection), "
+                    + "not a wait, and holds the hub thread meanwhile";
+        }
+        if (main) {
+            return s + "; it is the application's main, which the gevent4j agent runs as a greenlet (main=true): if "
+                    + "main waits in native code (a JNI library's loop), run it on the JVM's main thread with the "
+                    + "agent option main=false (-javaagent:gevent4j-agent.jar=main=false)";
+        }
+        if (converted == null) {
+            return s + "; if that call waits (a JNI library's I/O or event loop) rather than computes, make it from a "
+                    + "platform thread (e.g. a thread pool) instead of a greenlet";
+        }
+        String cls = converted.getClass() == Thread.class ? "" : " (" + converted.getClass().getName() + ")";
+        return s + "; it is the application thread '" + converted.getName() + "'" + cls + ", which the gevent4j agent "
+                + "runs as a greenlet (threads=true): if that thread waits in its own native loop (epoll, a JNI "
+                + "library), keep it a platform thread with the agent option platformThreads="
+                + suggestion(converted) + " (-javaagent:gevent4j-agent.jar=platformThreads=<name or class glob>|...)";
+    }
+
+    /** JDK natives that compute rather than wait: no option would help, and none is named. */
+    private static final String[] JDK_COMPUTATION = {"java.lang.ClassLoader.", "jdk.internal.loader.",
+        "java.util.zip.", "java.lang.Class.", "java.lang.invoke.", "java.lang.reflect.", "jdk.internal.reflect.",
+        "jdk.internal.misc.Unsafe.", "java.lang.Throwable.", "java.lang.StackStreamFactory", "java.lang.String."};
+
+    static boolean jdkComputation(StackTraceElement top) {
+        String m = top.getClassName() + "." + top.getMethodName();
+        for (String p : JDK_COMPUTATION) {
+            if (m.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A pattern for {@code t}: its name with a trailing counter replaced by '*', or its class if the name is bare. */
+    static String suggestion(Thread t) {
+        String name = t.getName();
+        String pattern = name.replaceAll("[0-9][-0-9]*$", "*");
+        if (pattern.equals("*") || pattern.isBlank()) {
+            return t.getClass() == Thread.class ? name : t.getClass().getName();
+        }
+        return pattern;
+    }
+}
