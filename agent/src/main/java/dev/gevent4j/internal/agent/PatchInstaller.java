@@ -2,56 +2,91 @@ package dev.gevent4j.internal.agent;
 
 import dev.gevent4j.internal.MonkeyState;
 import dev.gevent4j.internal.agent.hooks.KillPoints;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.scaffold.TypeInitializer;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.OpenedClassReader;
 
 /**
- * Applies the enabled entries of {@link PatchRegistry} with Byte Buddy: checks that each JDK method exists with the
- * expected descriptor (a missing one is reported at start-up and only that patch is skipped), inlines its advice
- * (retransforming already-loaded JDK classes), and records per method that it was really transformed, for
- * {@link dev.gevent4j.Monkey}.
+ * Applies the enabled entries of {@link PatchRegistry} with Byte Buddy's {@link Advice}, lean: checks that each JDK
+ * method exists with the expected descriptor (read from the class file, without loading the class; a missing one is
+ * reported at start-up and only that patch is skipped), then inlines each advice into exactly its named methods
+ * with one {@link ClassFileTransformer} that ignores every other class. The targets the JVM has already loaded are
+ * retransformed in one call; the others are patched when they load (most of them never load in a small program).
+ * Each method is recorded as transformed only once its advice was really inlined and the JVM took the class, for
+ * {@link dev.gevent4j.Monkey}; a query there loads the targets still pending first, so its answer is final.
  *
  * <pre>{@code
  * PatchInstaller.install(inst, PatchRegistry.ALL, options, System.err);
  * }</pre>
+ *
+ * <p>Why not Byte Buddy's {@code AgentBuilder}: its matcher pass, reflective type descriptions and type writer cost
+ * about a second and a thousand classes at every JVM start (docs/agent.md, "Start-up cost").
  */
 final class PatchInstaller {
     private PatchInstaller() {}
 
     /** Why {@code p} cannot be applied on this JDK, or null if its class and method exist. */
     static String missing(Patch p) {
-        Class<?> c;
-        try {
-            c = Class.forName(p.className(), false, null);
-        } catch (ClassNotFoundException | LinkageError e) {
+        return missing(p, declaredMethods(p.className()));
+    }
+
+    private static String missing(Patch p, Set<String> methods) {
+        if (methods == null) {
             return "class " + p.className() + " does not exist";
         }
-        for (Method m : c.getDeclaredMethods()) {
-            if (m.getName().equals(p.method())
-                    && MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString()
-                    .equals(p.descriptor())) {
+        if (!methods.contains(p.method() + p.descriptor())) {
+            return "method " + p.method() + p.descriptor() + " does not exist in " + p.className();
+        }
+        return null;
+    }
+
+    /**
+     * {@code name + descriptor} of every method declared by {@code className}, read from its class file (the class
+     * is not loaded), or null if the JDK has no such class.
+     */
+    private static Set<String> declaredMethods(String className) {
+        byte[] bytes;
+        try (InputStream in = ClassLoader.getSystemResourceAsStream(className.replace('.', '/') + ".class")) {
+            if (in == null) {
                 return null;
             }
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            return null;
         }
-        return "method " + p.method() + p.descriptor() + " does not exist in " + p.className();
+        Set<String> methods = new HashSet<>();
+        OpenedClassReader.of(bytes).accept(new ClassVisitor(OpenedClassReader.ASM_API) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                methods.add(name + descriptor);
+                return null;
+            }
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return methods;
     }
 
     static void install(Instrumentation inst, List<Patch> patches, AgentOptions options, java.io.PrintStream err) {
@@ -59,34 +94,44 @@ final class PatchInstaller {
         if (byClass.isEmpty()) {
             return;
         }
-        Set<String> visited = ConcurrentHashMap.newKeySet();
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(new RetransformErrors(byClass, err))
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                .with(new Recorder(byClass, visited, err))
-                .ignore(ElementMatchers.not(ElementMatchers.namedOneOf(byClass.keySet().toArray(new String[0]))));
-        for (Map.Entry<String, List<Patch>> e : byClass.entrySet()) {
-            List<Patch> ps = e.getValue();
-            builder = builder.type(ElementMatchers.named(e.getKey())).transform(
-                    (b, type, loader, module, domain) -> {
-                        DynamicType.Builder<?> r = b;
-                        for (Patch p : ps) {
-                            ElementMatcher<MethodDescription> m = ElementMatchers.<MethodDescription>named(p.method())
-                                    .and(ElementMatchers.hasDescriptor(p.descriptor()));
-                            r = r.visit(Advice.to(p.advice()).on(m))
-                                 .visit(new AsmVisitorWrapper.ForDeclaredMethods().method(m,
-                                         (instrumentedType, method, mv, ctx, pool, wf, rf) -> {
-                                             visited.add(p.id());
-                                             return mv;
-                                         }));
-                        }
-                        return r;
-                    });
+        Transformer transformer = new Transformer(byClass, err);
+        inst.addTransformer(transformer, true);
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (byClass.containsKey(c.getName()) && c.getClassLoader() == null) {
+                loaded.add(c);
+            }
         }
-        builder.installOn(inst);
+        retransform(inst, loaded, transformer, err);
+        MonkeyState.pendingUntilLoaded(new LoadPending(byClass, transformer));
+    }
+
+    /** Retransforms {@code classes} in one call; if the JVM refuses, one by one, to find and report the culprit. */
+    private static void retransform(Instrumentation inst, List<Class<?>> classes, Transformer transformer,
+                                    java.io.PrintStream err) {
+        if (classes.isEmpty()) {
+            return;
+        }
+        try {
+            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+            for (Class<?> c : classes) {
+                transformer.commit(c.getName());
+            }
+            return;
+        } catch (Throwable batch) {
+            if (classes.size() == 1) {
+                transformer.refused(classes.get(0).getName(), batch);
+                return;
+            }
+        }
+        for (Class<?> c : classes) {
+            try {
+                inst.retransformClasses(c);
+                transformer.commit(c.getName());
+            } catch (Throwable t) {
+                transformer.refused(c.getName(), t);
+            }
+        }
     }
 
     /**
@@ -95,11 +140,19 @@ final class PatchInstaller {
      */
     static Map<String, List<Patch>> applicable(List<Patch> patches, AgentOptions options, java.io.PrintStream err) {
         Map<String, List<Patch>> byClass = new LinkedHashMap<>();
+        Map<String, Set<String>> methodsByClass = new HashMap<>();
         for (Patch p : patches) {
             if (!options.enabled(p.option())) {
                 continue;
             }
-            String why = missing(p);
+            Set<String> methods;
+            if (methodsByClass.containsKey(p.className())) {
+                methods = methodsByClass.get(p.className());
+            } else {
+                methods = declaredMethods(p.className());
+                methodsByClass.put(p.className(), methods);
+            }
+            String why = missing(p, methods);
             if (why != null) {
                 String msg = "gevent4j agent: JDK " + Runtime.version() + ": " + why + "; skipping the '"
                         + p.option() + "' patch of " + p.id() + " (the rest of the agent is active)";
@@ -107,66 +160,174 @@ final class PatchInstaller {
                 MonkeyState.skipped(p.id(), why);
                 continue;
             }
-            byClass.computeIfAbsent(p.className(), k -> new ArrayList<>()).add(p);
+            List<Patch> ps = byClass.get(p.className());
+            if (ps == null) {
+                ps = new ArrayList<>();
+                byClass.put(p.className(), ps);
+            }
+            ps.add(p);
         }
         return byClass;
     }
 
-
-    /** Commits per-method records once Byte Buddy reports the class transformed; reports failures. */
-    private static final class Recorder extends AgentBuilder.Listener.Adapter {
-        private final Map<String, List<Patch>> byClass;
-        private final Set<String> visited;
-        private final java.io.PrintStream err;
-
-        Recorder(Map<String, List<Patch>> byClass, Set<String> visited, java.io.PrintStream err) {
-            this.byClass = byClass;
-            this.visited = visited;
-            this.err = err;
-        }
-
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            for (Patch p : byClass.getOrDefault(type.getName(), List.of())) {
-                if (visited.contains(p.id())) {
-                    MonkeyState.transformed(p.id());
-                    if (p.advice() == Advices.RaiseKill.class) {
-                        KillPoints.registerKillPoint(p.id());
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
-            err.println("gevent4j agent: cannot patch " + typeName + ": " + t);
-            for (Patch p : byClass.getOrDefault(typeName, List.of())) {
-                MonkeyState.skipped(p.id(), String.valueOf(t));
-            }
+    /** Records {@code p} as transformed (for Monkey), and as a kill point if it carries the kill advice. */
+    private static void recordTransformed(Patch p) {
+        MonkeyState.transformed(p.id());
+        if (p.advice() == Advices.RaiseKill.class) {
+            KillPoints.registerKillPoint(p.id());
         }
     }
 
-    /** Reports a JVM refusal of a retransformation; those classes' patches count as skipped. */
-    private static final class RetransformErrors extends AgentBuilder.RedefinitionStrategy.Listener.Adapter {
-        private final Map<String, List<Patch>> byClass;
+    /**
+     * Inlines the advice of the patches of exactly the named classes (by internal name) and ignores every other
+     * class. A class loaded for the first time is recorded as patched when its new bytes are handed back; a
+     * retransformed one once {@link Instrumentation#retransformClasses} returned ({@link #commit}).
+     */
+    private static final class Transformer implements ClassFileTransformer {
+        private final Map<String, List<Patch>> byInternalName = new HashMap<>();
         private final java.io.PrintStream err;
+        /** Patches inlined into a retransformed class, until the JVM took it. */
+        private final Map<String, List<Patch>> uncommitted = new ConcurrentHashMap<>();
+        /** Classes (binary names) whose patches are recorded, or reported as refused. */
+        private final Set<String> done = ConcurrentHashMap.newKeySet();
+        private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
+        /** Describes the JDK classes and the advice (class files through the system loader; nothing is loaded). */
+        private final TypePool pool;
+        private final ClassFileLocator locator;
 
-        RetransformErrors(Map<String, List<Patch>> byClass, java.io.PrintStream err) {
-            this.byClass = byClass;
+        Transformer(Map<String, List<Patch>> byClass, java.io.PrintStream err) {
+            for (Map.Entry<String, List<Patch>> e : byClass.entrySet()) {
+                byInternalName.put(e.getKey().replace('.', '/'), e.getValue());
+            }
             this.err = err;
+            this.locator = ClassFileLocator.ForClassLoader.of(PatchInstaller.class.getClassLoader());
+            this.pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator,
+                    TypePool.Default.ReaderMode.FAST);
         }
 
         @Override
-        public Iterable<? extends List<Class<?>>> onError(int index, List<Class<?>> batch, Throwable throwable,
-                                                          List<Class<?>> types) {
-            for (Class<?> c : batch) {
-                err.println("gevent4j agent: the JVM refused to retransform " + c.getName() + ": " + throwable);
-                for (Patch p : byClass.getOrDefault(c.getName(), List.of())) {
-                    MonkeyState.skipped(p.id(), String.valueOf(throwable));
+        public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+                                ProtectionDomain domain, byte[] bytes) {
+            List<Patch> ps = internalName == null || loader != null ? null : byInternalName.get(internalName);
+            if (ps == null) {
+                return null;
+            }
+            String name = internalName.replace('/', '.');
+            try {
+                List<Patch> inlined = new ArrayList<>(ps.size());
+                byte[] patched = patch(name, bytes, ps, inlined);
+                if (redefined == null) {
+                    record(name, inlined);
+                } else {
+                    uncommitted.put(name, inlined);
+                }
+                return patched;
+            } catch (Throwable t) {
+                err.println("gevent4j agent: cannot patch " + name + ": " + t);
+                for (Patch p : ps) {
+                    MonkeyState.skipped(p.id(), String.valueOf(t));
+                }
+                done.add(name);
+                return null;
+            }
+        }
+
+        private byte[] patch(String name, byte[] bytes, List<Patch> ps, List<Patch> inlined) {
+            TypeDescription type = pool.describe(name).resolve();
+            Implementation.Context.ExtractableView context = Implementation.Context.Disabled.Factory.INSTANCE.make(
+                    type, null, TypeInitializer.None.INSTANCE, ClassFileVersion.ofClassFile(bytes), null,
+                    Implementation.Context.FrameGeneration.DISABLED);
+            ClassReader reader = OpenedClassReader.of(bytes);
+            ClassWriter writer = new ClassWriter(reader, 0);
+            reader.accept(new ClassVisitor(OpenedClassReader.ASM_API, writer) {
+                @Override
+                public MethodVisitor visitMethod(int access, String method, String descriptor, String signature,
+                                                 String[] exceptions) {
+                    MethodVisitor mv = super.visitMethod(access, method, descriptor, signature, exceptions);
+                    for (Patch p : ps) {
+                        if (p.method().equals(method) && p.descriptor().equals(descriptor)) {
+                            mv = adviceOf(p).wrap(type, declared(type, method, descriptor), mv, context, pool, 0, 0);
+                            inlined.add(p);
+                        }
+                    }
+                    return mv;
+                }
+            }, 0);
+            return writer.toByteArray();
+        }
+
+        private static MethodDescription declared(TypeDescription type, String method, String descriptor) {
+            for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+                if (m.getInternalName().equals(method) && m.getDescriptor().equals(descriptor)) {
+                    return m;
                 }
             }
-            return List.of();
+            throw new IllegalStateException(method + descriptor + " is not declared by " + type.getName());
+        }
+
+        private Advice adviceOf(Patch p) {
+            Advice a = advice.get(p.advice());
+            if (a == null) {
+                a = Advice.to(pool.describe(p.advice().getName()).resolve(), locator);
+                advice.put(p.advice(), a);
+            }
+            return a;
+        }
+
+        private void record(String name, List<Patch> inlined) {
+            for (Patch p : inlined) {
+                recordTransformed(p);
+            }
+            done.add(name);
+        }
+
+        /** The JVM took the retransformed {@code name}. */
+        void commit(String name) {
+            List<Patch> inlined = uncommitted.remove(name);
+            if (inlined != null) {
+                record(name, inlined);
+            }
+        }
+
+        /** The JVM refused the retransformed {@code name}: its patches count as skipped. */
+        void refused(String name, Throwable t) {
+            uncommitted.remove(name);
+            err.println("gevent4j agent: the JVM refused to retransform " + name + ": " + t);
+            for (Patch p : byInternalName.getOrDefault(name.replace('.', '/'), List.of())) {
+                MonkeyState.skipped(p.id(), String.valueOf(t));
+            }
+            done.add(name);
+        }
+
+        boolean done(String name) {
+            return done.contains(name);
+        }
+    }
+
+    /**
+     * Loads (without initialising) every target class the JVM has not loaded yet, so that the transformer patches it
+     * now: run once, before {@link dev.gevent4j.Monkey} answers a query.
+     */
+    private static final class LoadPending implements Runnable {
+        private final Map<String, List<Patch>> byClass;
+        private final Transformer transformer;
+
+        LoadPending(Map<String, List<Patch>> byClass, Transformer transformer) {
+            this.byClass = byClass;
+            this.transformer = transformer;
+        }
+
+        @Override
+        public void run() {
+            for (String name : byClass.keySet()) {
+                if (!transformer.done(name)) {
+                    try {
+                        Class.forName(name, false, null);
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        transformer.err.println("gevent4j agent: cannot load " + name + ": " + e);
+                    }
+                }
+            }
         }
     }
 }

@@ -51,6 +51,9 @@ public final class GreenletResolver implements InetAddressResolver {
     }
 
     private static Hub hub() {
+        if (!Thread.currentThread().isVirtual()) {
+            return null; // not a greenlet: the runtime is not initialised for a platform thread's lookup
+        }
         Object h = Internals.currentHub();
         return h instanceof Hub hub && !hub.isClosed() ? hub : null;
     }
