@@ -36,9 +36,11 @@ public final class AgentMain {
         // Before Byte Buddy loads: no sun.misc.Unsafe use, hence no JVM warning about it.
         System.setProperty("net.bytebuddy.safe", "true");
         System.setProperty("dev.gevent4j.internal.agent.shaded.bytebuddy.safe", "true");
+        AgentCache cache;
         try {
             ModuleOpener.openToAgent(inst);
-            QuietStderr.during(() -> BootJar.append(inst));
+            cache = AgentCache.open(BootJar.agentJar());
+            QuietStderr.during(new BootJar(inst, cache));
             Module boot = Class.forName("dev.gevent4j.internal.MonkeyState", false, null).getModule();
             ModuleOpener.open(inst, boot, AgentMain.class.getModule());
         } catch (Exception e) {
@@ -49,7 +51,7 @@ public final class AgentMain {
             patchOptions.put(p.id(), p.option());
         }
         MonkeyState.agentStarted(AgentOptions.names(), options.asMap(), patchOptions);
-        PatchInstaller.install(inst, PatchRegistry.ALL, options, System.err);
+        PatchInstaller.install(inst, PatchRegistry.ALL, options, cache, System.err);
         if (options.enabled("verbose")) {
             for (Map.Entry<String, Boolean> e : dev.gevent4j.Monkey.patches().entrySet()) {
                 System.err.println("gevent4j agent: " + (e.getValue() ? "patched " : "NOT patched ") + e.getKey());

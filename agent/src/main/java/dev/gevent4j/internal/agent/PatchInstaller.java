@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -90,11 +91,17 @@ final class PatchInstaller {
     }
 
     static void install(Instrumentation inst, List<Patch> patches, AgentOptions options, java.io.PrintStream err) {
+        install(inst, patches, options, null, err);
+    }
+
+    /** As {@link #install(Instrumentation, List, AgentOptions, java.io.PrintStream)}, with the agent's cache. */
+    static void install(Instrumentation inst, List<Patch> patches, AgentOptions options, AgentCache cache,
+                        java.io.PrintStream err) {
         Map<String, List<Patch>> byClass = applicable(patches, options, err);
         if (byClass.isEmpty()) {
             return;
         }
-        Transformer transformer = new Transformer(byClass, err);
+        Transformer transformer = new Transformer(byClass, cache, err);
         inst.addTransformer(transformer, true);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -181,28 +188,25 @@ final class PatchInstaller {
     /**
      * Inlines the advice of the patches of exactly the named classes (by internal name) and ignores every other
      * class. A class loaded for the first time is recorded as patched when its new bytes are handed back; a
-     * retransformed one once {@link Instrumentation#retransformClasses} returned ({@link #commit}).
+     * retransformed one once {@link Instrumentation#retransformClasses} returned ({@link #commit}). Byte Buddy is
+     * loaded only for a class that is not in the agent's cache yet (see {@link #cacheName}).
      */
     private static final class Transformer implements ClassFileTransformer {
         private final Map<String, List<Patch>> byInternalName = new HashMap<>();
+        private final AgentCache cache;
         private final java.io.PrintStream err;
         /** Patches inlined into a retransformed class, until the JVM took it. */
         private final Map<String, List<Patch>> uncommitted = new ConcurrentHashMap<>();
         /** Classes (binary names) whose patches are recorded, or reported as refused. */
         private final Set<String> done = ConcurrentHashMap.newKeySet();
-        private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
-        /** Describes the JDK classes and the advice (class files through the system loader; nothing is loaded). */
-        private final TypePool pool;
-        private final ClassFileLocator locator;
+        private Weaver weaver;
 
-        Transformer(Map<String, List<Patch>> byClass, java.io.PrintStream err) {
+        Transformer(Map<String, List<Patch>> byClass, AgentCache cache, java.io.PrintStream err) {
             for (Map.Entry<String, List<Patch>> e : byClass.entrySet()) {
                 byInternalName.put(e.getKey().replace('.', '/'), e.getValue());
             }
+            this.cache = cache;
             this.err = err;
-            this.locator = ClassFileLocator.ForClassLoader.of(PatchInstaller.class.getClassLoader());
-            this.pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator,
-                    TypePool.Default.ReaderMode.FAST);
         }
 
         @Override
@@ -214,8 +218,18 @@ final class PatchInstaller {
             }
             String name = internalName.replace('/', '.');
             try {
-                List<Patch> inlined = new ArrayList<>(ps.size());
-                byte[] patched = patch(name, bytes, ps, inlined);
+                String cacheName = cache == null ? null : cacheName(name, bytes, ps);
+                byte[] patched = cacheName == null ? null : fromCache(cacheName);
+                List<Patch> inlined;
+                if (patched != null) {
+                    inlined = ps; // cached only when every patch of the class was inlined
+                } else {
+                    inlined = new ArrayList<>(ps.size());
+                    patched = weaver().patch(name, bytes, ps, inlined);
+                    if (cacheName != null && inlined.size() == ps.size()) {
+                        toCache(cacheName, patched);
+                    }
+                }
                 if (redefined == null) {
                     record(name, inlined);
                 } else {
@@ -232,7 +246,104 @@ final class PatchInstaller {
             }
         }
 
-        private byte[] patch(String name, byte[] bytes, List<Patch> ps, List<Patch> inlined) {
+        private synchronized Weaver weaver() {
+            if (weaver == null) {
+                weaver = new Weaver();
+            }
+            return weaver;
+        }
+
+        /**
+         * The cache file of {@code name} as patched by this agent build with exactly {@code ps}, from these original
+         * bytes: a different JDK build, agent build or set of enabled patches is a different file.
+         */
+        private String cacheName(String name, byte[] original, List<Patch> ps) {
+            CRC32C ids = new CRC32C();
+            for (Patch p : ps) {
+                byte[] id = p.id().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                ids.update(id, 0, id.length);
+            }
+            CRC32C bytes = new CRC32C();
+            bytes.update(original, 0, original.length);
+            return "patched-" + cache.buildKey() + "-" + name + "-" + Long.toHexString(bytes.getValue()) + "-"
+                    + original.length + "-" + Long.toHexString(ids.getValue()) + ".class";
+        }
+
+        /** The cached bytes, if the file is there and its CRC (the first 8 bytes) matches. */
+        private byte[] fromCache(String cacheName) {
+            byte[] file = cache.read(cacheName);
+            if (file == null || file.length < 8) {
+                return null;
+            }
+            long expected = 0;
+            for (int i = 0; i < 8; i++) {
+                expected |= (file[i] & 0xffL) << (8 * i);
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(file, 8, file.length - 8);
+            return crc.getValue() == expected ? java.util.Arrays.copyOfRange(file, 8, file.length) : null;
+        }
+
+        private void toCache(String cacheName, byte[] patched) {
+            CRC32C crc = new CRC32C();
+            crc.update(patched, 0, patched.length);
+            byte[] file = new byte[patched.length + 8];
+            long v = crc.getValue();
+            for (int i = 0; i < 8; i++) {
+                file[i] = (byte) (v >>> (8 * i));
+            }
+            System.arraycopy(patched, 0, file, 8, patched.length);
+            cache.write(cacheName, file);
+        }
+
+        private void record(String name, List<Patch> inlined) {
+            for (Patch p : inlined) {
+                recordTransformed(p);
+            }
+            done.add(name);
+        }
+
+        /** The JVM took the retransformed {@code name}. */
+        void commit(String name) {
+            List<Patch> inlined = uncommitted.remove(name);
+            if (inlined != null) {
+                record(name, inlined);
+            }
+        }
+
+        /** The JVM refused the retransformed {@code name}: its patches count as skipped. */
+        void refused(String name, Throwable t) {
+            uncommitted.remove(name);
+            err.println("gevent4j agent: the JVM refused to retransform " + name + ": " + t);
+            for (Patch p : byInternalName.getOrDefault(name.replace('.', '/'), List.of())) {
+                MonkeyState.skipped(p.id(), String.valueOf(t));
+            }
+            done.add(name);
+        }
+
+        boolean done(String name) {
+            return done.contains(name);
+        }
+    }
+
+    /**
+     * Byte Buddy's part: inlines each patch's {@link Advice} into its method with ASM, types described by a
+     * {@link TypePool} over the class files (nothing is loaded or reflected on), no type validation, no type writer.
+     * Thread-safe.
+     */
+    private static final class Weaver {
+        private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
+        /** Describes the JDK classes and the advice (class files through the system loader; nothing is loaded). */
+        private final TypePool pool;
+        private final ClassFileLocator locator;
+
+        Weaver() {
+            this.locator = ClassFileLocator.ForClassLoader.of(PatchInstaller.class.getClassLoader());
+            this.pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator,
+                    TypePool.Default.ReaderMode.FAST);
+        }
+
+        byte[] patch(String name, byte[] bytes, List<Patch> ps, List<Patch> inlined) {
             TypeDescription type = pool.describe(name).resolve();
             Implementation.Context.ExtractableView context = Implementation.Context.Disabled.Factory.INSTANCE.make(
                     type, null, TypeInitializer.None.INSTANCE, ClassFileVersion.ofClassFile(bytes), null,
@@ -272,35 +383,6 @@ final class PatchInstaller {
                 advice.put(p.advice(), a);
             }
             return a;
-        }
-
-        private void record(String name, List<Patch> inlined) {
-            for (Patch p : inlined) {
-                recordTransformed(p);
-            }
-            done.add(name);
-        }
-
-        /** The JVM took the retransformed {@code name}. */
-        void commit(String name) {
-            List<Patch> inlined = uncommitted.remove(name);
-            if (inlined != null) {
-                record(name, inlined);
-            }
-        }
-
-        /** The JVM refused the retransformed {@code name}: its patches count as skipped. */
-        void refused(String name, Throwable t) {
-            uncommitted.remove(name);
-            err.println("gevent4j agent: the JVM refused to retransform " + name + ": " + t);
-            for (Patch p : byInternalName.getOrDefault(name.replace('.', '/'), List.of())) {
-                MonkeyState.skipped(p.id(), String.valueOf(t));
-            }
-            done.add(name);
-        }
-
-        boolean done(String name) {
-            return done.contains(name);
         }
     }
 
