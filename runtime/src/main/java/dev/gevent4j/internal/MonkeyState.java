@@ -17,8 +17,6 @@ public final class MonkeyState {
     private static volatile Map<String, String> patchOptions = Map.of();
     private static final Map<String, Boolean> TRANSFORMED = Collections.synchronizedMap(new LinkedHashMap<>());
     private static final Map<String, String> SKIPPED = Collections.synchronizedMap(new LinkedHashMap<>());
-    /** The agent's step that loads the target classes the JVM has not loaded yet (they are patched as they load). */
-    private static volatile Runnable pending;
 
     private MonkeyState() {}
 
@@ -34,28 +32,6 @@ public final class MonkeyState {
     /** The agent transformed the JDK method {@code patchId} ("class#method(descriptor)"). */
     public static void transformed(String patchId) {
         TRANSFORMED.put(patchId, Boolean.TRUE);
-    }
-
-    /**
-     * Called by the agent once it installed its patches: {@code loadPending} loads the classes with patches that the
-     * JVM has not loaded yet. It runs once, before the first answer about what is transformed or skipped, so that
-     * answer does not depend on which JDK classes the application happened to load so far.
-     */
-    public static void pendingUntilLoaded(Runnable loadPending) {
-        pending = loadPending;
-    }
-
-    private static void settle() {
-        if (pending == null) {
-            return;
-        }
-        synchronized (MonkeyState.class) {
-            Runnable r = pending;
-            if (r != null) {
-                r.run();
-                pending = null;
-            }
-        }
     }
 
     /** The agent could not apply {@code patchId}; {@code why} says what was missing. */
@@ -80,12 +56,10 @@ public final class MonkeyState {
     }
 
     public static boolean isTransformed(String patchId) {
-        settle();
         return TRANSFORMED.containsKey(patchId);
     }
 
     public static Map<String, String> skipped() {
-        settle();
         synchronized (SKIPPED) {
             return Map.copyOf(SKIPPED);
         }

@@ -1,14 +1,14 @@
 package dev.gevent4j.internal.agent;
 
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -135,6 +135,82 @@ final class AgentCache {
         return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
     }
 
+    /**
+     * A key of a class file that does not depend on the order of its methods. The JVM hands a retransformation the
+     * class as it reconstitutes it from its own structures, and HotSpot keeps methods sorted by the addresses of
+     * their name symbols, which differ from run to run for a class not loaded from the CDS archive: the same class
+     * comes back with its methods in another order. Everything else is hashed in place; the methods are hashed one
+     * by one and summed. A class file this does not understand gets the CRC of all its bytes.
+     */
+    static String classKey(byte[] b) {
+        try {
+            int at = 10;
+            int cpCount = u16(b, 8);
+            for (int i = 1; i < cpCount; i++) {
+                int tag = b[at] & 0xff;
+                switch (tag) {
+                    case 1 -> at += 3 + u16(b, at + 1);
+                    case 3, 4, 9, 10, 11, 12, 17, 18 -> at += 5;
+                    case 5, 6 -> {
+                        at += 9;
+                        i++;
+                    }
+                    case 7, 8, 16, 19, 20 -> at += 3;
+                    case 15 -> at += 4;
+                    default -> throw new IllegalArgumentException("constant pool tag " + tag);
+                }
+            }
+            at += 6;
+            at += 2 + 2 * u16(b, at); // interfaces
+            at = skipMembers(b, at);  // fields
+            int methodsStart = at;
+            int methods = u16(b, at);
+            at += 2;
+            long methodSum = 0;
+            for (int i = 0; i < methods; i++) {
+                int start = at;
+                at = skipAttributes(b, at + 6);
+                CRC32C m = new CRC32C();
+                m.update(b, start, at - start);
+                methodSum += m.getValue();
+            }
+            CRC32C rest = new CRC32C();
+            rest.update(b, 0, methodsStart + 2);
+            rest.update(b, at, b.length - at);
+            return Long.toHexString(rest.getValue()) + "-" + Long.toHexString(methodSum) + "-" + b.length;
+        } catch (RuntimeException unknownLayout) {
+            CRC32C all = new CRC32C();
+            all.update(b, 0, b.length);
+            return Long.toHexString(all.getValue()) + "-" + b.length;
+        }
+    }
+
+    private static int skipMembers(byte[] b, int at) {
+        int n = u16(b, at);
+        at += 2;
+        for (int i = 0; i < n; i++) {
+            at = skipAttributes(b, at + 6);
+        }
+        return at;
+    }
+
+    private static int skipAttributes(byte[] b, int at) {
+        int n = u16(b, at);
+        at += 2;
+        for (int i = 0; i < n; i++) {
+            at += 6 + (int) u32be(b, at + 2);
+        }
+        return at;
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
+    }
+
+    private static long u32be(byte[] b, int at) {
+        return (b[at] & 0xffL) << 24 | (b[at + 1] & 0xffL) << 16 | (b[at + 2] & 0xffL) << 8 | (b[at + 3] & 0xffL);
+    }
+
     Path dir() {
         return dir;
     }
@@ -154,12 +230,16 @@ final class AgentCache {
         return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
     }
 
+    /*
+     * Reads and writes use java.io streams, not java.nio.file channels: they run inside the agent's class file
+     * transformer, where a class loaded for the first time (sun.nio.ch.FileChannelImpl, itself patched) would not be
+     * transformed.
+     */
+
     /** Reads {@code name}, or null if it is not there (or unreadable). */
     byte[] read(String name) {
-        try {
-            return Files.readAllBytes(dir.resolve(name));
-        } catch (NoSuchFileException e) {
-            return null;
+        try (FileInputStream in = new FileInputStream(new File(dir.toFile(), name))) {
+            return in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -167,12 +247,13 @@ final class AgentCache {
 
     /** Writes {@code in} to the file {@code name} (complete, then renamed into place); false if it could not. */
     boolean write(String name, InputStream in) {
-        Path tmp = null;
+        File tmp = null;
         try {
-            tmp = Files.createTempFile(dir, ".tmp-", null);
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            move(tmp, dir.resolve(name));
-            return true;
+            tmp = File.createTempFile(".tmp-", null, dir.toFile());
+            try (FileOutputStream out = new FileOutputStream(tmp)) {
+                in.transferTo(out);
+            }
+            return rename(tmp, name);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(tmp);
             return false;
@@ -181,33 +262,31 @@ final class AgentCache {
 
     /** Writes {@code bytes} to the file {@code name} (complete, then renamed into place); false if it could not. */
     boolean write(String name, byte[] bytes) {
-        Path tmp = null;
+        File tmp = null;
         try {
-            tmp = Files.createTempFile(dir, ".tmp-", null);
-            Files.write(tmp, bytes);
-            move(tmp, dir.resolve(name));
-            return true;
+            tmp = File.createTempFile(".tmp-", null, dir.toFile());
+            try (FileOutputStream out = new FileOutputStream(tmp)) {
+                out.write(bytes);
+            }
+            return rename(tmp, name);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(tmp);
             return false;
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    /** rename(2): atomic, replacing a file another JVM put there meanwhile (the same bytes). */
+    private boolean rename(File tmp, String name) {
+        if (tmp.renameTo(new File(dir.toFile(), name))) {
+            return true;
         }
+        deleteQuietly(tmp);
+        return false;
     }
 
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException | RuntimeException ignored) {
-                // a stray temporary file in the cache directory; harmless
-            }
+    private static void deleteQuietly(File f) {
+        if (f != null) {
+            f.delete();
         }
     }
 }

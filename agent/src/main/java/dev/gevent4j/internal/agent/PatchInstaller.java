@@ -32,19 +32,20 @@ import net.bytebuddy.utility.OpenedClassReader;
 
 /**
  * Applies the enabled entries of {@link PatchRegistry} with Byte Buddy's {@link Advice}, lean: checks that each JDK
- * method exists with the expected descriptor (read from the class file, without loading the class; a missing one is
- * reported at start-up and only that patch is skipped), then inlines each advice into exactly its named methods
- * with one {@link ClassFileTransformer} that ignores every other class. The targets the JVM has already loaded are
- * retransformed in one call; the others are patched when they load (most of them never load in a small program).
- * Each method is recorded as transformed only once its advice was really inlined and the JVM took the class, for
- * {@link dev.gevent4j.Monkey}; a query there loads the targets still pending first, so its answer is final.
+ * method exists with the expected descriptor (read from the class file; a missing one is reported at start-up and
+ * only that patch is skipped), then inlines each advice into exactly its named methods with one
+ * {@link ClassFileTransformer} that ignores every other class, retransforming all target classes in one call. Each
+ * method is recorded as transformed only once its advice was really inlined and the JVM took the class, for
+ * {@link dev.gevent4j.Monkey}. The patched classes are kept in the agent's cache ({@link AgentCache}), keyed by the
+ * bytes the JVM handed over: a later JVM with the same JDK and agent build takes them from there without loading Byte
+ * Buddy at all.
  *
  * <pre>{@code
- * PatchInstaller.install(inst, PatchRegistry.ALL, options, System.err);
+ * PatchInstaller.install(inst, PatchRegistry.ALL, options, cache, System.err);
  * }</pre>
  *
- * <p>Why not Byte Buddy's {@code AgentBuilder}: its matcher pass, reflective type descriptions and type writer cost
- * about a second and a thousand classes at every JVM start (docs/agent.md, "Start-up cost").
+ * <p>Why not Byte Buddy's {@code AgentBuilder}: its matcher pass over every class, reflective type descriptions and
+ * type writer cost over a second and a thousand classes at every JVM start (docs/agent.md, "Start-up cost").
  */
 final class PatchInstaller {
     private PatchInstaller() {}
@@ -94,23 +95,60 @@ final class PatchInstaller {
         install(inst, patches, options, null, err);
     }
 
-    /** As {@link #install(Instrumentation, List, AgentOptions, java.io.PrintStream)}, with the agent's cache. */
+    /**
+     * As {@link #install(Instrumentation, List, AgentOptions, java.io.PrintStream)}, with the agent's cache.
+     *
+     * <p>Every target class is loaded (not initialised) before the transformer exists and all are patched in one
+     * retransformation: the JVM calls no transformer for a class first loaded while a transformation runs on the
+     * same thread, so no target may be loaded for the first time by the patching itself (Byte Buddy reading a JDK
+     * class file opens the runtime image with a FileChannel, for one). A start that finds this agent build, JDK and
+     * set of enabled patches already seen (a marker in the cache: every method exists, every patched class is
+     * cached) skips the method check.
+     */
     static void install(Instrumentation inst, List<Patch> patches, AgentOptions options, AgentCache cache,
                         java.io.PrintStream err) {
-        Map<String, List<Patch>> byClass = applicable(patches, options, err);
+        String warmMarker = cache == null ? null : warmMarker(patches, options, cache);
+        boolean warm = warmMarker != null && cache.find(warmMarker) != null;
+        Map<String, List<Patch>> byClass = applicable(patches, options, !warm, err);
         if (byClass.isEmpty()) {
             return;
         }
-        Transformer transformer = new Transformer(byClass, cache, err);
-        inst.addTransformer(transformer, true);
-        List<Class<?>> loaded = new ArrayList<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (byClass.containsKey(c.getName()) && c.getClassLoader() == null) {
-                loaded.add(c);
+        List<Class<?>> targets = new ArrayList<>(byClass.size());
+        for (String name : byClass.keySet()) {
+            try {
+                targets.add(Class.forName(name, false, null));
+            } catch (ClassNotFoundException | LinkageError e) {
+                err.println("gevent4j agent: cannot load " + name + ": " + e);
+                for (Patch p : byClass.get(name)) {
+                    MonkeyState.skipped(p.id(), String.valueOf(e));
+                }
             }
         }
-        retransform(inst, loaded, transformer, err);
-        MonkeyState.pendingUntilLoaded(new LoadPending(byClass, transformer));
+        Transformer transformer = new Transformer(byClass, cache, err);
+        inst.addTransformer(transformer, true);
+        retransform(inst, targets, transformer, err);
+        if (!warm && warmMarker != null && transformer.everyClassCached()) {
+            cache.write(warmMarker, new byte[0]);
+        }
+    }
+
+    /**
+     * The cache file that marks this agent build, JDK (home and version) and set of enabled patches as seen: every
+     * method exists and every patched class is in the cache.
+     */
+    private static String warmMarker(List<Patch> patches, AgentOptions options, AgentCache cache) {
+        StringBuilder k = new StringBuilder().append(System.getProperty("java.home")).append('|')
+                .append(System.getProperty("java.vm.version")).append('|')
+                .append(System.getProperty("java.runtime.version"));
+        for (Patch p : patches) {
+            if (options.enabled(p.option())) {
+                k.append('|').append(p.id());
+            }
+        }
+        byte[] b = k.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        CRC32C key = new CRC32C();
+        key.update(b, 0, b.length);
+        return "warm-" + cache.buildKey() + "-" + Long.toHexString(key.getValue());
     }
 
     /** Retransforms {@code classes} in one call; if the JVM refuses, one by one, to find and report the culprit. */
@@ -146,10 +184,19 @@ final class PatchInstaller {
      * recorded for {@link dev.gevent4j.Monkey#skipped()}, and left out; the others still apply.
      */
     static Map<String, List<Patch>> applicable(List<Patch> patches, AgentOptions options, java.io.PrintStream err) {
+        return applicable(patches, options, true, err);
+    }
+
+    private static Map<String, List<Patch>> applicable(List<Patch> patches, AgentOptions options, boolean check,
+                                                       java.io.PrintStream err) {
         Map<String, List<Patch>> byClass = new LinkedHashMap<>();
         Map<String, Set<String>> methodsByClass = new HashMap<>();
         for (Patch p : patches) {
             if (!options.enabled(p.option())) {
+                continue;
+            }
+            if (!check) {
+                add(byClass, p);
                 continue;
             }
             Set<String> methods;
@@ -167,14 +214,18 @@ final class PatchInstaller {
                 MonkeyState.skipped(p.id(), why);
                 continue;
             }
-            List<Patch> ps = byClass.get(p.className());
-            if (ps == null) {
-                ps = new ArrayList<>();
-                byClass.put(p.className(), ps);
-            }
-            ps.add(p);
+            add(byClass, p);
         }
         return byClass;
+    }
+
+    private static void add(Map<String, List<Patch>> byClass, Patch p) {
+        List<Patch> ps = byClass.get(p.className());
+        if (ps == null) {
+            ps = new ArrayList<>();
+            byClass.put(p.className(), ps);
+        }
+        ps.add(p);
     }
 
     /** Records {@code p} as transformed (for Monkey), and as a kill point if it carries the kill advice. */
@@ -197,8 +248,8 @@ final class PatchInstaller {
         private final java.io.PrintStream err;
         /** Patches inlined into a retransformed class, until the JVM took it. */
         private final Map<String, List<Patch>> uncommitted = new ConcurrentHashMap<>();
-        /** Classes (binary names) whose patches are recorded, or reported as refused. */
-        private final Set<String> done = ConcurrentHashMap.newKeySet();
+        /** Classes whose patched bytes are in the cache (found there, or written there complete). */
+        private final Set<String> cached = ConcurrentHashMap.newKeySet();
         private Weaver weaver;
 
         Transformer(Map<String, List<Patch>> byClass, AgentCache cache, java.io.PrintStream err) {
@@ -207,6 +258,10 @@ final class PatchInstaller {
             }
             this.cache = cache;
             this.err = err;
+        }
+
+        boolean everyClassCached() {
+            return cached.size() == byInternalName.size();
         }
 
         @Override
@@ -223,15 +278,16 @@ final class PatchInstaller {
                 List<Patch> inlined;
                 if (patched != null) {
                     inlined = ps; // cached only when every patch of the class was inlined
+                    cached.add(name);
                 } else {
                     inlined = new ArrayList<>(ps.size());
                     patched = weaver().patch(name, bytes, ps, inlined);
-                    if (cacheName != null && inlined.size() == ps.size()) {
-                        toCache(cacheName, patched);
+                    if (cacheName != null && inlined.size() == ps.size() && toCache(cacheName, patched)) {
+                        cached.add(name);
                     }
                 }
                 if (redefined == null) {
-                    record(name, inlined);
+                    record(inlined);
                 } else {
                     uncommitted.put(name, inlined);
                 }
@@ -241,7 +297,6 @@ final class PatchInstaller {
                 for (Patch p : ps) {
                     MonkeyState.skipped(p.id(), String.valueOf(t));
                 }
-                done.add(name);
                 return null;
             }
         }
@@ -255,7 +310,8 @@ final class PatchInstaller {
 
         /**
          * The cache file of {@code name} as patched by this agent build with exactly {@code ps}, from these original
-         * bytes: a different JDK build, agent build or set of enabled patches is a different file.
+         * bytes (up to the order of their methods, see {@link AgentCache#classKey}): a different JDK build, agent
+         * build, set of enabled patches, or a class another agent changed first is a different file.
          */
         private String cacheName(String name, byte[] original, List<Patch> ps) {
             CRC32C ids = new CRC32C();
@@ -263,10 +319,8 @@ final class PatchInstaller {
                 byte[] id = p.id().getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 ids.update(id, 0, id.length);
             }
-            CRC32C bytes = new CRC32C();
-            bytes.update(original, 0, original.length);
-            return "patched-" + cache.buildKey() + "-" + name + "-" + Long.toHexString(bytes.getValue()) + "-"
-                    + original.length + "-" + Long.toHexString(ids.getValue()) + ".class";
+            return "patched-" + cache.buildKey() + "-" + name + "-" + AgentCache.classKey(original) + "-"
+                    + Long.toHexString(ids.getValue()) + ".class";
         }
 
         /** The cached bytes, if the file is there and its CRC (the first 8 bytes) matches. */
@@ -284,7 +338,7 @@ final class PatchInstaller {
             return crc.getValue() == expected ? java.util.Arrays.copyOfRange(file, 8, file.length) : null;
         }
 
-        private void toCache(String cacheName, byte[] patched) {
+        private boolean toCache(String cacheName, byte[] patched) {
             CRC32C crc = new CRC32C();
             crc.update(patched, 0, patched.length);
             byte[] file = new byte[patched.length + 8];
@@ -293,21 +347,20 @@ final class PatchInstaller {
                 file[i] = (byte) (v >>> (8 * i));
             }
             System.arraycopy(patched, 0, file, 8, patched.length);
-            cache.write(cacheName, file);
+            return cache.write(cacheName, file);
         }
 
-        private void record(String name, List<Patch> inlined) {
+        private void record(List<Patch> inlined) {
             for (Patch p : inlined) {
                 recordTransformed(p);
             }
-            done.add(name);
         }
 
         /** The JVM took the retransformed {@code name}. */
         void commit(String name) {
             List<Patch> inlined = uncommitted.remove(name);
             if (inlined != null) {
-                record(name, inlined);
+                record(inlined);
             }
         }
 
@@ -318,11 +371,6 @@ final class PatchInstaller {
             for (Patch p : byInternalName.getOrDefault(name.replace('.', '/'), List.of())) {
                 MonkeyState.skipped(p.id(), String.valueOf(t));
             }
-            done.add(name);
-        }
-
-        boolean done(String name) {
-            return done.contains(name);
         }
     }
 
@@ -383,33 +431,6 @@ final class PatchInstaller {
                 advice.put(p.advice(), a);
             }
             return a;
-        }
-    }
-
-    /**
-     * Loads (without initialising) every target class the JVM has not loaded yet, so that the transformer patches it
-     * now: run once, before {@link dev.gevent4j.Monkey} answers a query.
-     */
-    private static final class LoadPending implements Runnable {
-        private final Map<String, List<Patch>> byClass;
-        private final Transformer transformer;
-
-        LoadPending(Map<String, List<Patch>> byClass, Transformer transformer) {
-            this.byClass = byClass;
-            this.transformer = transformer;
-        }
-
-        @Override
-        public void run() {
-            for (String name : byClass.keySet()) {
-                if (!transformer.done(name)) {
-                    try {
-                        Class.forName(name, false, null);
-                    } catch (ClassNotFoundException | LinkageError e) {
-                        transformer.err.println("gevent4j agent: cannot load " + name + ": " + e);
-                    }
-                }
-            }
         }
     }
 }
