@@ -46,6 +46,7 @@ public final class Harness {
         TITLES.put(6, "TCP echo: 1,000 connections, 64-byte messages, closed loop");
         TITLES.put(7, "HTTP hello world with wrk: 100 connections");
         TITLES.put(8, "blocking-client fan-out: 90 x SELECT pg_sleep(0.2) through pgjdbc");
+        TITLES.put(9, "JVM start-up: hello world, plain and with -javaagent:gevent4j-agent.jar");
     }
 
     private final boolean smoke;
@@ -76,7 +77,7 @@ public final class Harness {
                         try {
                             int w = Integer.parseInt(s.trim());
                             if (!TITLES.containsKey(w)) {
-                                usage("unknown workload " + w + ": use 1 to 8");
+                                usage("unknown workload " + w + ": use 1 to " + TITLES.size());
                             }
                             only.add(w);
                         } catch (NumberFormatException e) {
@@ -138,6 +139,7 @@ public final class Harness {
                 case 6 -> Macro.echo(this);
                 case 7 -> Macro.http(this);
                 case 8 -> Macro.pgFanOut(this);
+                case 9 -> Startup.run(this);
                 default -> throw new IllegalArgumentException("workload " + w);
             }
         } catch (Exception e) {
