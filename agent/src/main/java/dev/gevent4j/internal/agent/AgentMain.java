@@ -26,6 +26,7 @@ public final class AgentMain {
     }
 
     private static void start(String args, Instrumentation inst) {
+        StartupTiming.step("premain entered");
         AgentOptions options;
         try {
             options = AgentOptions.parse(args);
@@ -39,8 +40,11 @@ public final class AgentMain {
         AgentCache cache;
         try {
             ModuleOpener.openToAgent(inst);
+            StartupTiming.step("options, java.base opened");
             cache = AgentCache.open(BootJar.agentJar());
+            StartupTiming.step("cache opened");
             QuietStderr.during(new BootJar(inst, cache));
+            StartupTiming.step("boot jar appended");
             Module boot = Class.forName("dev.gevent4j.internal.MonkeyState", false, null).getModule();
             ModuleOpener.open(inst, boot, AgentMain.class.getModule());
         } catch (Exception e) {
@@ -51,11 +55,13 @@ public final class AgentMain {
             patchOptions.put(p.id(), p.option());
         }
         MonkeyState.agentStarted(AgentOptions.names(), options.asMap(), patchOptions);
+        StartupTiming.step("registry and its advice classes loaded");
         PatchInstaller.install(inst, PatchRegistry.ALL, options, cache, System.err);
         if (options.enabled("verbose")) {
             for (Map.Entry<String, Boolean> e : dev.gevent4j.Monkey.patches().entrySet()) {
                 System.err.println("gevent4j agent: " + (e.getValue() ? "patched " : "NOT patched ") + e.getKey());
             }
         }
+        StartupTiming.print();
     }
 }

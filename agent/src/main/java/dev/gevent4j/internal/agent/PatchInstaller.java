@@ -110,6 +110,7 @@ final class PatchInstaller {
         String warmMarker = cache == null ? null : warmMarker(patches, options, cache);
         boolean warm = warmMarker != null && cache.find(warmMarker) != null;
         Map<String, List<Patch>> byClass = applicable(patches, options, !warm, err);
+        StartupTiming.step(warm ? "methods known to exist (warm marker)" : "methods checked in the class files");
         if (byClass.isEmpty()) {
             return;
         }
@@ -124,9 +125,11 @@ final class PatchInstaller {
                 }
             }
         }
+        StartupTiming.step("target classes loaded");
         Transformer transformer = new Transformer(byClass, cache, err);
         inst.addTransformer(transformer, true);
         retransform(inst, targets, transformer, err);
+        StartupTiming.step(targets.size() + " classes retransformed (the JVM and the transformer)");
         if (!warm && warmMarker != null && transformer.everyClassCached()) {
             cache.write(warmMarker, new byte[0]);
         }
@@ -273,8 +276,11 @@ final class PatchInstaller {
             }
             String name = internalName.replace('/', '.');
             try {
+                long t0 = System.nanoTime();
                 String cacheName = cache == null ? null : cacheName(name, bytes, ps);
                 byte[] patched = cacheName == null ? null : fromCache(cacheName);
+                long t1 = System.nanoTime();
+                StartupTiming.add(StartupTiming.CACHE, t1 - t0);
                 List<Patch> inlined;
                 if (patched != null) {
                     inlined = ps; // cached only when every patch of the class was inlined
@@ -282,9 +288,12 @@ final class PatchInstaller {
                 } else {
                     inlined = new ArrayList<>(ps.size());
                     patched = weaver().patch(name, bytes, ps, inlined);
+                    long t2 = System.nanoTime();
+                    StartupTiming.add(StartupTiming.BYTE_BUDDY, t2 - t1);
                     if (cacheName != null && inlined.size() == ps.size() && toCache(cacheName, patched)) {
                         cached.add(name);
                     }
+                    StartupTiming.add(StartupTiming.CACHE, System.nanoTime() - t2);
                 }
                 if (redefined == null) {
                     record(inlined);
