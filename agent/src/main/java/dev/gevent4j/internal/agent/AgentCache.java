@@ -22,8 +22,9 @@ import java.util.zip.ZipFile;
  * The agent's private cache directory: the extracted boot jar, and the JDK classes as patched by this agent build
  * (see {@link PatchInstaller}), so that a JVM after the first one neither extracts 5 MB nor runs Byte Buddy for the
  * classes it finds here. {@code ${XDG_CACHE_HOME:-~/.cache}/gevent4j}; the system property
- * {@code -Dgevent4j.agent.cache=DIR} moves it, {@code -Dgevent4j.agent.cache=false} turns it off (then every start
- * extracts to a temporary file and patches with Byte Buddy, as the first start does).
+ * {@code -Dgevent4j.agent.cache=DIR} (or the environment variable {@code GEVENT4J_AGENT_CACHE}) moves it,
+ * {@code =false} turns it off (then every start extracts to a temporary file and patches with Byte Buddy, as the
+ * first start does).
  *
  * <pre>{@code
  * AgentCache cache = AgentCache.open(agentJar);   // null: no usable cache, do the work every time
@@ -37,8 +38,10 @@ import java.util.zip.ZipFile;
  * up an old build's files; old files are left for the user to delete (a few MB per agent build).
  */
 final class AgentCache {
-    /** {@code -Dgevent4j.agent.cache=false} or a directory. */
+    /** {@code -Dgevent4j.agent.cache=false} or a directory (listed in {@code dev.gevent4j.Config}). */
     static final String PROPERTY = "gevent4j.agent.cache";
+    /** The same, as an environment variable (used when the property is not set). */
+    static final String ENVIRONMENT = "GEVENT4J_AGENT_CACHE";
 
     private final Path dir;
     private final ZipFile agentJar;
@@ -52,7 +55,13 @@ final class AgentCache {
 
     /** The cache of the agent build in {@code agentJar}, or null if there is none (turned off, unusable). */
     static AgentCache open(ZipFile agentJar) {
-        String setting = System.getProperty(PROPERTY, "");
+        String setting = System.getProperty(PROPERTY);
+        if (setting == null) {
+            setting = System.getenv(ENVIRONMENT);
+        }
+        if (setting == null) {
+            setting = "";
+        }
         if (setting.equals("false")) {
             return null;
         }
