@@ -19,16 +19,20 @@ final class StartupTiming {
     /** Summed time of the transformer reading and writing the cache. */
     static final int CACHE = 1;
 
-    private static final StringBuilder OUT = ON ? new StringBuilder() : null;
+    private static final String[] NAMES = ON ? new String[32] : null;
+    private static final long[] NANOS = ON ? new long[32] : null;
     private static final long[] SUMS = new long[2];
+    private static int steps;
     private static long last = System.nanoTime();
 
     private StartupTiming() {}
 
+    /** Records {@code name} with the time since the previous step (formatted only when printed, so as not to cost). */
     static void step(String name) {
-        if (ON) {
+        if (ON && steps < NAMES.length) {
             long now = System.nanoTime();
-            line(name, now - last);
+            NAMES[steps] = name;
+            NANOS[steps++] = now - last;
             last = now;
         }
     }
@@ -42,14 +46,18 @@ final class StartupTiming {
     /** Prints the steps, then the transformer's sums. */
     static void print() {
         if (ON) {
-            line("  of which the transformer in Byte Buddy", SUMS[BYTE_BUDDY]);
-            line("  of which the transformer reading/writing the cache", SUMS[CACHE]);
-            System.err.print(OUT);
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < steps; i++) {
+                line(out, NAMES[i], NANOS[i]);
+            }
+            line(out, "  of which the transformer in Byte Buddy", SUMS[BYTE_BUDDY]);
+            line(out, "  of which the transformer reading/writing the cache", SUMS[CACHE]);
+            System.err.print(out);
         }
     }
 
-    private static void line(String name, long nanos) {
-        OUT.append("gevent4j agent: start-up ").append(name).append(": ")
+    private static void line(StringBuilder out, String name, long nanos) {
+        out.append("gevent4j agent: start-up ").append(name).append(": ")
                 .append(String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6)).append(" ms\n");
     }
 }
