@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * {@code java -cp DIR Hello}) runs in a new JVM as a plain JVM, with the agent (every option on; its cache warm, the
  * usual case from the second start of an agent build on), and with the agent's cache off (every start does the first
  * start's work: Byte Buddy patches every class). The three alternate run by run, so a busy machine slows them alike;
- * each figure is the median wall time from process start to exit, and the cost rows are the differences of the
- * medians.
+ * each figure is the median wall time from process start to exit (and of its CPU time, user + sys, from bash's
+ * {@code time}: steadier on a busy machine), and the cost rows are the differences of the wall-time medians.
  *
  * <pre>{@code
  * benchmarks/run --workload 9
@@ -38,6 +38,7 @@ final class Startup {
     static final String COLD = Contenders.AGENT + " (cache off)";
     static final String TIME = "hello world: wall time, median";
     static final String COST = "agent start-up over a plain JVM";
+    static final String CPU = "hello world: CPU time (user + sys), median";
 
     static void run(Harness h) throws Exception {
         Path agent = h.agent();
@@ -67,12 +68,15 @@ final class Startup {
             commands.add(command(List.of("-Dgevent4j.agent.cache=false", "-javaagent:" + agent), classes));
         }
         long[][] nanos = new long[names.size()][runs];
+        long[][] cpu = new long[names.size()][runs];
         for (int c = 0; c < names.size(); c++) {
-            once(commands.get(c)); // warm-up: the page cache, and the warm contender's agent cache
+            once(commands.get(c), new long[1]); // warm-up: the page cache, and the warm contender's agent cache
         }
+        long[] cpuOfRun = new long[1];
         for (int i = 0; i < runs; i++) {
             for (int c = 0; c < names.size(); c++) {
-                nanos[c][i] = once(commands.get(c));
+                nanos[c][i] = once(commands.get(c), cpuOfRun);
+                cpu[c][i] = cpuOfRun[0];
             }
         }
         double[] medians = new double[names.size()];
@@ -82,6 +86,10 @@ final class Startup {
                     "%d runs, min %s, max %s", runs, Report.format(min(nanos[c]) / 1e6),
                     Report.format(max(nanos[c]) / 1e6))));
         }
+        for (int c = 0; c < names.size(); c++) {
+            h.add(Result.of(9, CPU, "ms", true, names.get(c), median(cpu[c]) / 1e6,
+                    "all the JVM's threads (the JIT's too); steadier than wall time on a busy machine"));
+        }
         for (int c = 1; c < names.size(); c++) {
             h.add(Result.of(9, COST, "ms", true, names.get(c), medians[c] - medians[0],
                     c == 1 ? "median - plain median; target <= 300 ms (issue 18)" : "median - plain median; "
@@ -89,6 +97,7 @@ final class Startup {
         }
     }
 
+    /** The JVM running the hello-world class from {@code classes}. */
     private static List<String> command(List<String> jvmArgs, Path classes) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Env.javaExe());
@@ -99,10 +108,18 @@ final class Startup {
         return cmd;
     }
 
-    /** Wall time of one JVM, start to exit; it must print exactly "hello" and nothing on stderr. */
-    private static long once(List<String> cmd) throws IOException, InterruptedException {
+    /**
+     * Wall time of one JVM, start to exit, run under bash's {@code time} (bash's start, a millisecond, is included
+     * for every contender alike), which reports the CPU time of the whole process once it has exited: that goes to
+     * {@code cpu[0]}. The JVM must print exactly "hello" and nothing else.
+     */
+    private static long once(List<String> cmd, long[] cpu) throws IOException, InterruptedException {
+        StringBuilder line = new StringBuilder("TIMEFORMAT='CPU %U %S'; time");
+        for (String a : cmd) {
+            line.append(" '").append(a.replace("'", "'\\''")).append('\'');
+        }
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-c", line.toString()).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -110,9 +127,12 @@ final class Startup {
             throw new IOException("no exit in 60 s: " + String.join(" ", cmd));
         }
         long t = System.nanoTime() - t0;
-        if (p.exitValue() != 0 || !out.equals("hello\n")) {
+        int at = out.lastIndexOf("CPU ");
+        if (p.exitValue() != 0 || at < 0 || !out.substring(0, at).equals("hello\n")) {
             throw new IOException("exit " + p.exitValue() + ", output '" + out + "': " + String.join(" ", cmd));
         }
+        String[] us = out.substring(at + 4).trim().split(" ");
+        cpu[0] = Math.round((Double.parseDouble(us[0]) + Double.parseDouble(us[1])) * 1e9);
         return t;
     }
 
