@@ -70,25 +70,39 @@ final class PatchInstaller {
      * is not loaded), or null if the JDK has no such class.
      */
     private static Set<String> declaredMethods(String className) {
-        byte[] bytes;
-        try (InputStream in = ClassLoader.getSystemResourceAsStream(className.replace('.', '/') + ".class")) {
-            if (in == null) {
+        return MethodNames.of(className);
+    }
+
+    /** The method check's class-file reading (ASM), in a class of its own: a warm start never loads it. */
+    private static final class MethodNames extends ClassVisitor {
+        private final Set<String> methods = new HashSet<>();
+
+        private MethodNames() {
+            super(OpenedClassReader.ASM_API);
+        }
+
+        static Set<String> of(String className) {
+            byte[] bytes;
+            try (InputStream in = ClassLoader.getSystemResourceAsStream(className.replace('.', '/') + ".class")) {
+                if (in == null) {
+                    return null;
+                }
+                bytes = in.readAllBytes();
+            } catch (IOException e) {
                 return null;
             }
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
+            MethodNames names = new MethodNames();
+            OpenedClassReader.of(bytes).accept(names,
+                    ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            return names.methods;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            methods.add(name + descriptor);
             return null;
         }
-        Set<String> methods = new HashSet<>();
-        OpenedClassReader.of(bytes).accept(new ClassVisitor(OpenedClassReader.ASM_API) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                methods.add(name + descriptor);
-                return null;
-            }
-        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return methods;
     }
 
     static void install(Instrumentation inst, List<Patch> patches, AgentOptions options, java.io.PrintStream err) {
