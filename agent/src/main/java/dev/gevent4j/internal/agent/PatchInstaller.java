@@ -112,12 +112,13 @@ final class PatchInstaller {
     /**
      * As {@link #install(Instrumentation, List, AgentOptions, java.io.PrintStream)}, with the agent's cache.
      *
-     * <p>Every target class is loaded (not initialised) before the transformer exists and all are patched in one
+     * <p>Every JDK target class is loaded (not initialised) before the transformer exists and all are patched in one
      * retransformation: the JVM calls no transformer for a class first loaded while a transformation runs on the
      * same thread, so no target may be loaded for the first time by the patching itself (Byte Buddy reading a JDK
-     * class file opens the runtime image with a FileChannel, for one). A start that finds this agent build, JDK and
-     * set of enabled patches already seen (a marker in the cache: every method exists, every patched class is
-     * cached) skips the method check.
+     * class file opens the runtime image with a FileChannel, for one). A target the boot loader does not have (an
+     * application class) is patched when its own loader loads it. A start that finds this agent build, JDK and set
+     * of enabled patches already seen (a marker in the cache: every method exists, every class patched at start-up
+     * is cached) skips the method check.
      */
     static void install(Instrumentation inst, List<Patch> patches, AgentOptions options, AgentCache cache,
                         java.io.PrintStream err) {
@@ -133,10 +134,7 @@ final class PatchInstaller {
             try {
                 targets.add(Class.forName(name, false, null));
             } catch (ClassNotFoundException | LinkageError e) {
-                err.println("gevent4j agent: cannot load " + name + ": " + e);
-                for (Patch p : byClass.get(name)) {
-                    MonkeyState.skipped(p.id(), String.valueOf(e));
-                }
+                // not a JDK class (the method check found its class file): patched when its own loader loads it
             }
         }
         StartupTiming.step("target classes loaded");
@@ -144,7 +142,7 @@ final class PatchInstaller {
         inst.addTransformer(transformer, true);
         retransform(inst, targets, transformer, err);
         StartupTiming.step(targets.size() + " classes retransformed (the JVM and the transformer)");
-        if (!warm && warmMarker != null && transformer.everyClassCached()) {
+        if (!warm && warmMarker != null && transformer.cachedAll(targets)) {
             cache.write(warmMarker, new byte[0]);
         }
     }
@@ -277,14 +275,20 @@ final class PatchInstaller {
             this.err = err;
         }
 
-        boolean everyClassCached() {
-            return cached.size() == byInternalName.size();
+        /** Whether the patched bytes of every class of {@code classes} are in the cache. */
+        boolean cachedAll(List<Class<?>> classes) {
+            for (Class<?> c : classes) {
+                if (!cached.contains(c.getName())) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
         public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
                                 ProtectionDomain domain, byte[] bytes) {
-            List<Patch> ps = internalName == null || loader != null ? null : byInternalName.get(internalName);
+            List<Patch> ps = internalName == null ? null : byInternalName.get(internalName);
             if (ps == null) {
                 return null;
             }
