@@ -71,8 +71,14 @@ final class AgentCache {
                 dir = Path.of(setting);
             } else {
                 String xdg = System.getenv("XDG_CACHE_HOME");
-                dir = xdg != null && xdg.startsWith("/") ? Path.of(xdg, "gevent4j")
-                        : Path.of(System.getProperty("user.home"), ".cache", "gevent4j");
+                String home = System.getProperty("user.home", "");
+                if (xdg != null && xdg.startsWith("/")) {
+                    dir = Path.of(xdg, "gevent4j");
+                } else if (home.startsWith("/")) {
+                    dir = Path.of(home, ".cache", "gevent4j");
+                } else {
+                    return null; // no home directory (user.home is "?" for a uid without a passwd entry)
+                }
             }
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir.getParent());
