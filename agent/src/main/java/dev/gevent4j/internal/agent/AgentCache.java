@@ -20,7 +20,7 @@ import java.util.zip.ZipFile;
 
 /**
  * The agent's private cache directory: the extracted boot jar, and the JDK classes as patched by this agent build
- * (see {@link PatchInstaller}), so that a JVM after the first one neither extracts 5 MB nor runs Byte Buddy for the
+ * (see {@link PatchInstaller}), so that a JVM after the first one neither extracts 2 MB nor runs Byte Buddy for the
  * classes it finds here. {@code ${XDG_CACHE_HOME:-~/.cache}/gevent4j}; the system property
  * {@code -Dgevent4j.agent.cache=DIR} (or the environment variable {@code GEVENT4J_AGENT_CACHE}) moves it,
  * {@code =false} turns it off (then every start extracts to a temporary file and patches with Byte Buddy, as the
@@ -34,8 +34,8 @@ import java.util.zip.ZipFile;
  * <p>What goes into the JVM's bootstrap class path and into {@code java.lang.Object} must not come from a place
  * other users can write: the directory is used only if it is owned by this user and writable by nobody else (it is
  * created that way). Files appear only by an atomic rename of a complete file, so concurrent JVMs never see half of
- * one. Each agent build has its own key (from the CRCs of every entry of the agent jar), so a new build never picks
- * up an old build's files; old files are left for the user to delete (a few MB per agent build).
+ * one. Each agent build has its own key (the CRC-32C of the agent jar's central directory, which lists every entry's
+ * name and CRC), so a new build never picks up an old build's files; old files are left for the user to delete (a few MB per agent build).
  */
 final class AgentCache {
     /** {@code -Dgevent4j.agent.cache=false} or a directory (listed in {@code dev.gevent4j.Config}). */
@@ -53,8 +53,14 @@ final class AgentCache {
         this.key = key;
     }
 
-    /** The cache of the agent build in {@code agentJar}, or null if there is none (turned off, unusable). */
+    /**
+     * The cache of the agent build in {@code agentJar}, or null if there is none (no agent jar, turned off, no home
+     * directory, a directory others can write, an IO error).
+     */
     static AgentCache open(ZipFile agentJar) {
+        if (agentJar == null) {
+            return null;
+        }
         String setting = System.getProperty(PROPERTY);
         if (setting == null) {
             setting = System.getenv(ENVIRONMENT);

@@ -9,10 +9,12 @@ import java.util.Map;
  * The agent's entry point ({@code Premain-Class} and {@code Agent-Class} of gevent4j-agent.jar):
  * {@code java -javaagent:gevent4j-agent.jar[=option=value,...] -jar app.jar}.
  *
- * <p>Start-up, in this order: parse the options (an unknown one aborts start-up with the list of valid ones); append
- * the boot jar to the bootstrap class path; open java.base to it; record the options for
- * {@link dev.gevent4j.Monkey}; install the enabled patches of {@link PatchRegistry}. Nothing of the runtime is
- * loaded before the boot jar is appended, so the application and the agent share one copy of it.
+ * <p>Start-up, in this order: parse the options (an unknown one aborts start-up with the list of valid ones); open
+ * the agent's cache ({@link AgentCache}); append the boot jar (from the cache) to the bootstrap class path; open
+ * java.base to it; record the options for {@link dev.gevent4j.Monkey}; install the enabled patches of
+ * {@link PatchRegistry} ({@link PatchInstaller}). Nothing of the runtime is loaded before the boot jar is appended,
+ * so the application and the agent share one copy of it. {@code -Dgevent4j.agent.timing=true} prints how long each
+ * step took ({@link StartupTiming}); docs/agent.md has the figures.
  */
 public final class AgentMain {
     private AgentMain() {}

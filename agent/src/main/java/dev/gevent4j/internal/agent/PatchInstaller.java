@@ -105,12 +105,8 @@ final class PatchInstaller {
         }
     }
 
-    static void install(Instrumentation inst, List<Patch> patches, AgentOptions options, java.io.PrintStream err) {
-        install(inst, patches, options, null, err);
-    }
-
     /**
-     * As {@link #install(Instrumentation, List, AgentOptions, java.io.PrintStream)}, with the agent's cache.
+     * Installs the enabled patches; {@code cache} (null: none) supplies classes patched by an earlier JVM.
      *
      * <p>Every JDK target class is loaded (not initialised) before the transformer exists and all are patched in one
      * retransformation: the JVM calls no transformer for a class first loaded while a transformation runs on the
