@@ -74,6 +74,11 @@ public final class Gevent {
             public Object hubOfCarrier(java.util.concurrent.Executor scheduler) {
                 return Hub.ofCarrier(scheduler);
             }
+
+            @Override
+            public void startWithoutHold(Greenlet<?> g) {
+                g.start(false);
+            }
         });
     }
 

@@ -196,6 +196,14 @@ public class Greenlet<T> {
      * @throws IllegalStateException if the hub is closed, or this is a thread's root greenlet
      */
     public Greenlet<T> start() {
+        return start(true);
+    }
+
+    /**
+     * Starts the greenlet; {@code holdForSpawner} false skips the outside spawner's hold (an application thread the
+     * agent converted starts at once, as a Java thread does).
+     */
+    Greenlet<T> start(boolean holdForSpawner) {
         if (isRoot()) {
             throw new IllegalStateException("the root greenlet of thread " + thread.getName() + " cannot be started");
         }
@@ -216,8 +224,8 @@ public class Greenlet<T> {
             ev.greenletId = id;
             ev.commit();
         }
-        if (hub.inHub()) {
-            t.start();
+        if (hub.inHub() || !holdForSpawner) {
+            hub.startNow(t);
         } else {
             hub.startFromOutside(t);
         }

@@ -378,12 +378,6 @@ public final class Hub implements AutoCloseable {
             timers.add(t);
         } else {
             post(() -> {
-                if (t instanceof DeferredStartCheck) {
-                    if (deferredStarts.isEmpty()) {
-                        return; // flushed before the check arrived
-                    }
-                    pendingCheck = t;
-                }
                 if (!(t instanceof Call c) || !c.isCancelled()) {
                     timers.add(t);
                 }
@@ -404,7 +398,10 @@ public final class Hub implements AutoCloseable {
      * Starts a greenlet's thread spawned by a caller outside this hub. So that {@code spawn(A); spawn(B)} from
      * {@code main} behaves as in gevent (nothing runs until the spawner blocks), such starts are held until the
      * spawning thread blocks (in a gevent4j wait, or anywhere else, checked every millisecond), or at most
-     * {@link #DEFERRED_START_MAX_NANOS}, and then all start together in spawn order.
+     * {@link #DEFERRED_START_MAX_NANOS}, and then all start together in spawn order. Any thread.
+     *
+     * <p>Only gevent4j's own spawn API holds a start; an application {@code Thread.start()} that the agent turned into
+     * a greenlet starts at once ({@link #startNow}), as Java promises for a started thread.
      */
     void startFromOutside(Thread t) {
         deferredStarts.add(t);
@@ -412,9 +409,48 @@ public final class Hub implements AutoCloseable {
         Strand s = g != null ? g.strand : Strand.outside();
         s.noteDeferredTo(this);
         lastSpawner = Thread.currentThread();
+        armDeferredCheck();
+    }
+
+    /**
+     * Starts a greenlet's thread without any hold: it runs as soon as the hub reaches it, after every entry already
+     * queued (FIFO). From outside the hub the start is posted to the loop. Any thread.
+     */
+    void startNow(Thread t) {
+        t.start();
+    }
+
+    /*
+     * The hold's protocol (any thread adds; only the hub thread starts). `flushScheduled` is true from the moment a
+     * spawner arms a check until that check has run or a flush removed it; while it is true no spawner arms another.
+     * Whoever clears the flag (the check at its end, or a flush on the hub) re-reads the queue afterwards and arms a
+     * new check if a start slipped in meanwhile, so a held start always has a check coming: no start is held forever.
+     * An extra check (armed while an older one is still in flight) only finds the queue empty and ends.
+     */
+
+    /** Makes sure a check is coming for the held starts. Any thread. */
+    private void armDeferredCheck() {
         if (!flushScheduled.get() && flushScheduled.compareAndSet(false, true)) {
             DeferredStartCheck check = new DeferredStartCheck(System.nanoTime());
-            schedule(check);
+            if (inHub()) {
+                addDeferredCheck(check);
+            } else {
+                post(() -> addDeferredCheck(check));
+            }
+        }
+    }
+
+    /** MUST be called on the hub. */
+    private void addDeferredCheck(DeferredStartCheck check) {
+        pendingCheck = check;
+        timers.add(check);
+    }
+
+    /** MUST be called on the hub, after the held starts were taken: clears the flag, then re-arms if needed. */
+    private void deferredChecked() {
+        flushScheduled.set(false);
+        if (!deferredStarts.isEmpty()) {
+            armDeferredCheck();
         }
     }
 
@@ -436,18 +472,16 @@ public final class Hub implements AutoCloseable {
             if (pendingCheck == this) {
                 pendingCheck = null;
             }
-            Thread spawner = lastSpawner;
-            if (deferredStarts.isEmpty()) {
-                return;
+            if (!deferredStarts.isEmpty()) {
+                Thread spawner = lastSpawner;
+                if (state == OPEN && spawner != null && spawner.getState() == Thread.State.RUNNABLE
+                        && System.nanoTime() - since < DEFERRED_START_MAX_NANOS) {
+                    addDeferredCheck(new DeferredStartCheck(since)); // the flag stays set: this check goes on
+                    return;
+                }
+                startDeferred();
             }
-            if (spawner != null && spawner.getState() == Thread.State.RUNNABLE
-                    && System.nanoTime() - since < DEFERRED_START_MAX_NANOS) {
-                DeferredStartCheck next = new DeferredStartCheck(since);
-                pendingCheck = next;
-                timers.add(next);
-            } else {
-                flushDeferredStarts();
-            }
+            deferredChecked();
         }
     }
 
@@ -460,11 +494,16 @@ public final class Hub implements AutoCloseable {
             post(this::flushDeferredStarts);
             return;
         }
-        flushScheduled.set(false);
+        startDeferred();
         if (pendingCheck != null) {
             timers.remove(pendingCheck); // the spawner blocked: no need to check on it any more
             pendingCheck = null;
+            deferredChecked();
         }
+    }
+
+    /** MUST be called on the hub. */
+    private void startDeferred() {
         Thread t;
         while ((t = deferredStarts.poll()) != null) {
             t.start();

@@ -45,7 +45,7 @@ class AgentStartupTest {
                 List.of(), PlainApp.class.getName());
         assertNotEquals(0, r.exitCode());
         assertTrue(r.stderr().contains("unknown option 'bogus'"), r.stderr());
-        assertTrue(r.stderr().contains("socket, sleep, park, dns, files, threads, verbose"), r.stderr());
+        assertTrue(r.stderr().contains("socket, sleep, park, dns, files, threads, main, verbose"), r.stderr());
         assertTrue(!r.stdout().contains("start"), "the app must not run: " + r.stdout());
     }
 

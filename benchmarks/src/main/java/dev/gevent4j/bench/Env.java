@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the harness knows about the machine and the contenders' tools: the JDK it runs on (and hands to its child
- * JVMs), the gevent4j JVM flags, the agent jar, Python gevent, wrk and PostgreSQL, and the facts RESULTS.md states.
+ * JVMs), the gevent4j JVM flags, the agent jar, Python gevent and wrk (PostgreSQL: {@link PgServer}), and the facts
+ * RESULTS.md states.
  *
  * <pre>{@code
  * List<String> cmd = Env.javaCommand(List.of("-Xmx1g"), "dev.gevent4j.bench.macro.SleepFanOut", "gevent4j");

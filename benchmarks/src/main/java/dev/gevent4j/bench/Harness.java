@@ -46,7 +46,8 @@ public final class Harness {
         TITLES.put(6, "TCP echo: 1,000 connections, 64-byte messages, closed loop");
         TITLES.put(7, "HTTP hello world with wrk: 100 connections");
         TITLES.put(8, "blocking-client fan-out: 90 x SELECT pg_sleep(0.2) through pgjdbc");
-        TITLES.put(9, "JVM start-up: hello world, plain and with -javaagent:gevent4j-agent.jar");
+        TITLES.put(9, "connect-to-first-echo latency: 10,000 new connections, one at a time");
+        TITLES.put(10, "JVM start-up: hello world, plain and with -javaagent:gevent4j-agent.jar");
     }
 
     private final boolean smoke;
@@ -139,7 +140,8 @@ public final class Harness {
                 case 6 -> Macro.echo(this);
                 case 7 -> Macro.http(this);
                 case 8 -> Macro.pgFanOut(this);
-                case 9 -> Startup.run(this);
+                case 9 -> Macro.connectLatency(this);
+                case 10 -> Startup.run(this);
                 default -> throw new IllegalArgumentException("workload " + w);
             }
         } catch (Exception e) {

@@ -180,6 +180,53 @@ final class Macro {
         }
     }
 
+    // --- 9: connect-to-first-echo latency -----------------------------------------------------------------------
+
+    /** Workload 9's contenders: the agent with main as a greenlet and on the JVM's main thread, and the peers. */
+    static final String AGENT_MAIN_FALSE = AGENT + ", main=false";
+
+    static void connectLatency(Harness h) {
+        boolean smoke = h.smoke();
+        int n = smoke ? 300 : 10_000;
+        int warm = smoke ? 100 : 2_000;
+        String suffix = smoke ? String.format(" (%d connects)", n) : "";
+        for (String c : List.of(AGENT, AGENT_MAIN_FALSE, VT, VT1, THREADS, GEVENT4J, NETTY)) {
+            List<String> cmd;
+            String max = "300";
+            if (c.equals(AGENT) || c.equals(AGENT_MAIN_FALSE)) {
+                if (h.agent() == null) {
+                    h.add(Result.skipped(9, "p99 connect-to-first-echo", "us", true, c, Env.NO_AGENT));
+                    continue;
+                }
+                String opts = c.equals(AGENT) ? "" : "=main=false";
+                cmd = List.of(Env.javaExe(), "-javaagent:" + h.agent() + opts, "-cp", Env.benchJar(), SERVERS, "echo",
+                        "threads-main", max);
+            } else {
+                cmd = serverCommand(h, 9, "p99 connect-to-first-echo", c, "echo", 300);
+                if (cmd == null) {
+                    continue;
+                }
+            }
+            try (Proc server = Proc.start("connect-server-" + slug(c), cmd)) {
+                String port = server.awaitLine("PORT ", Duration.ofSeconds(30)).trim();
+                List<String> client = Env.javaCommand(List.of(), "dev.gevent4j.bench.macro.ConnectLatencyClient",
+                        port, "" + n, "" + warm);
+                try (Proc cl = Proc.start("connect-client-" + slug(c), client)) {
+                    cl.awaitLine("START", Duration.ofSeconds(120));
+                    cl.awaitLine("END", Duration.ofSeconds(240));
+                    Map<String, Double> r = results(cl, 4, Duration.ofSeconds(30));
+                    String note = (c.equals(AGENT) || c.equals(AGENT_MAIN_FALSE)
+                            ? "thread-per-connection server, main loops on accept()" : note(c)) + suffix;
+                    h.add(Result.of(9, "p50 connect-to-first-echo", "us", true, c, r.get("p50_us"), note));
+                    h.add(Result.of(9, "p99 connect-to-first-echo", "us", true, c, r.get("p99_us"), ""));
+                    cl.waitFor(Duration.ofSeconds(20));
+                }
+            } catch (Exception e) {
+                h.fail(9, c, e);
+            }
+        }
+    }
+
     // --- 7: HTTP hello world with wrk ---------------------------------------------------------------------------
 
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
@@ -246,20 +293,30 @@ final class Macro {
 
     static void pgFanOut(Harness h) {
         String metric = "wall time";
-        String url = System.getProperty("gevent4j.pg.url", "jdbc:postgresql://127.0.0.1:5432/postgres");
-        String user = System.getProperty("gevent4j.pg.user", "gevent4j_bench");
-        String pw = System.getProperty("gevent4j.pg.password", "gevent4j_bench");
         int tasks = h.smoke() ? 20 : 90;
         String sleep = h.smoke() ? "0.05" : "0.2";
         String main = "dev.gevent4j.bench.macro.PgFanOut";
-        if (!PgCheck.reachable(url, user, pw)) {
-            for (String c : List.of(AGENT, GEVENT4J, VT, THREADS)) {
-                h.add(Result.skipped(8, metric, "s", true, c, "PostgreSQL is not reachable at " + url + " as "
-                        + user + " (benchmarks/run starts the local cluster and creates the role)"));
-            }
+        PgServer pg;
+        try {
+            pg = PgServer.open();
+        } catch (Exception e) {
+            h.fail(8, "PostgreSQL", e);
             return;
         }
-        String suffix = h.smoke() ? String.format("; %d x pg_sleep(%s)", tasks, sleep) : "";
+        try (pg) {
+            System.out.println("  server: " + pg.description());
+            pgFanOut(h, pg, metric, tasks, sleep, main);
+        } catch (Exception e) {
+            h.fail(8, "stopping PostgreSQL", e);
+        }
+    }
+
+    private static void pgFanOut(Harness h, PgServer pg, String metric, int tasks, String sleep, String main) {
+        String url = pg.url();
+        String user = pg.user();
+        String pw = pg.password();
+        String suffix = (h.smoke() ? String.format("; %d x pg_sleep(%s)", tasks, sleep) : "") + "; "
+                + pg.description();
         for (String c : List.of(AGENT, GEVENT4J, VT, THREADS)) {
             List<String> cmd;
             String note;

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Workload 9 (issue 18): what {@code -javaagent:gevent4j-agent.jar} adds to a JVM's start-up. A hello-world class
+ * Workload 10 (issue 18): what {@code -javaagent:gevent4j-agent.jar} adds to a JVM's start-up. A hello-world class
  * ({@code dev.gevent4j.bench.macro.Hello}, copied out of the benchmarks jar into its own directory, as
  * {@code java -cp DIR Hello}) runs in a new JVM as a plain JVM, with the agent (every option on; its cache warm, the
  * usual case from the second start of an agent build on), and with the agent's cache off (every start does the first
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * {@code time}: steadier on a busy machine), and the cost rows are the differences of the wall-time medians.
  *
  * <pre>{@code
- * benchmarks/run --workload 9
+ * benchmarks/run --workload 10
  * }</pre>
  *
  * <p>Timeout: each JVM has 60 s, then it is destroyed and the contender fails. The agent's cache for the warm runs is
@@ -59,8 +59,8 @@ final class Startup {
         List<List<String>> commands = new ArrayList<>();
         commands.add(command(List.of(), classes));
         if (agent == null) {
-            h.add(Result.skipped(9, TIME, "ms", true, WARM, Env.NO_AGENT));
-            h.add(Result.skipped(9, TIME, "ms", true, COLD, Env.NO_AGENT));
+            h.add(Result.skipped(10, TIME, "ms", true, WARM, Env.NO_AGENT));
+            h.add(Result.skipped(10, TIME, "ms", true, COLD, Env.NO_AGENT));
         } else {
             names.add(WARM);
             commands.add(command(List.of("-Dgevent4j.agent.cache=" + cache, "-javaagent:" + agent), classes));
@@ -82,16 +82,16 @@ final class Startup {
         double[] medians = new double[names.size()];
         for (int c = 0; c < names.size(); c++) {
             medians[c] = median(nanos[c]) / 1e6;
-            h.add(Result.of(9, TIME, "ms", true, names.get(c), medians[c], String.format(Locale.ROOT,
+            h.add(Result.of(10, TIME, "ms", true, names.get(c), medians[c], String.format(Locale.ROOT,
                     "%d runs, min %s, max %s", runs, Report.format(min(nanos[c]) / 1e6),
                     Report.format(max(nanos[c]) / 1e6))));
         }
         for (int c = 0; c < names.size(); c++) {
-            h.add(Result.of(9, CPU, "ms", true, names.get(c), median(cpu[c]) / 1e6,
+            h.add(Result.of(10, CPU, "ms", true, names.get(c), median(cpu[c]) / 1e6,
                     "all the JVM's threads (the JIT's too); steadier than wall time on a busy machine"));
         }
         for (int c = 1; c < names.size(); c++) {
-            h.add(Result.of(9, COST, "ms", true, names.get(c), medians[c] - medians[0],
+            h.add(Result.of(10, COST, "ms", true, names.get(c), medians[c] - medians[0],
                     c == 1 ? "median - plain median; target <= 300 ms (issue 18)" : "median - plain median; "
                             + "the first start of an agent build (or -Dgevent4j.agent.cache=false)"));
         }

@@ -37,7 +37,7 @@ final class Targets {
                     "echo msgs per server-CPU-s: gevent4j >= 1.1x VT (1 carrier)"),
             new Target(6, "msgs per server-CPU-second", Contenders.NETTY, 0.85, false,
                     "echo msgs per server-CPU-s: gevent4j >= 0.85x raw Netty (1 loop)"),
-            new Target(9, Startup.COST, Startup.WARM, null, 300, true,
+            new Target(10, Startup.COST, Startup.WARM, null, 300, true,
                     "agent start-up: <= +300 ms over a plain JVM (hello world, every option on; issue 18)"));
 
     static String markdown(List<Result> results) {

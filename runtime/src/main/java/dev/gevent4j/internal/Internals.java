@@ -23,6 +23,8 @@ public final class Internals {
         void cancelTimer(Object hub, TimerQueue.Timer timer);
 
         Object hubOfCarrier(java.util.concurrent.Executor scheduler);
+
+        void startWithoutHold(dev.gevent4j.Greenlet<?> greenlet);
     }
 
     /** {@link #await}'s timeout meaning "no limit". */
@@ -94,5 +96,16 @@ public final class Internals {
     /** Removes a timer from {@code hub}'s loop if still pending. Any thread. */
     public static void cancelTimer(Object hub, TimerQueue.Timer timer) {
         hooks().cancelTimer(hub, timer);
+    }
+
+    /**
+     * Starts {@code greenlet} so that it runs as soon as its hub reaches it, without the hold that gevent4j's spawn
+     * API applies to a spawner outside the hub (for the agent: an application {@code Thread.start()} runs
+     * concurrently with its starter, as Java promises). Any thread.
+     *
+     * @throws IllegalStateException if the greenlet's hub is closed
+     */
+    public static void startWithoutHold(dev.gevent4j.Greenlet<?> greenlet) {
+        hooks().startWithoutHold(greenlet);
     }
 }

@@ -93,6 +93,19 @@ final class Advices {
         }
     }
 
+    /** {@code java.lang.Thread.isDaemon()}: a converted application thread answers with its own daemon status. */
+    static final class ThreadIsDaemon {
+        @Advice.OnMethodExit
+        static void exit(@Advice.This Thread thread, @Advice.Return(readOnly = false) boolean daemon) {
+            if (daemon && thread.isVirtual()) {
+                Thread app = ThreadGreenlets.applicationThreadOf(thread);
+                if (app != null) {
+                    daemon = app.isDaemon();
+                }
+            }
+        }
+    }
+
     /** {@code java.lang.Thread.threadState()}, behind {@code getState()} and {@code join(Duration)}. */
     static final class ThreadState {
         @Advice.OnMethodExit
@@ -361,6 +374,15 @@ final class Advices {
         @Advice.OnMethodExit
         static void exit(@Advice.Return(readOnly = false) InetAddressResolver resolver) {
             resolver = GreenletResolver.wrap(resolver);
+        }
+    }
+
+    /** The application's static {@code main} (option {@code main}, {@link MainPatch}): run it as a greenlet. */
+    static final class MainRun {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static boolean enter(@Advice.Origin Class<?> type, @Advice.Origin("#m") String method,
+                             @Advice.AllArguments Object[] args) throws Throwable {
+            return dev.gevent4j.internal.agent.hooks.MainGreenlet.run(type, method, args);
         }
     }
 }

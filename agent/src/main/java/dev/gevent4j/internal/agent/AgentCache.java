@@ -245,6 +245,49 @@ final class AgentCache {
         return agentJar;
     }
 
+    /**
+     * The cache file of class {@code name} as patched by this agent build with exactly {@code ps}, from these original
+     * bytes (up to the order of their methods, see {@link #classKey}): a different JDK build, agent build, set of
+     * enabled patches, or a class another agent changed first is a different file.
+     */
+    String patchedName(String name, byte[] original, java.util.List<Patch> ps) {
+        CRC32C ids = new CRC32C();
+        for (Patch p : ps) {
+            byte[] id = p.id().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ids.update(id, 0, id.length);
+        }
+        return "patched-" + buildKey() + "-" + name + "-" + classKey(original) + "-" + Long.toHexString(ids.getValue())
+                + ".class";
+    }
+
+    /** The patched class in {@code file}, if it is there and its CRC-32C (the first 8 bytes) matches, else null. */
+    byte[] readPatched(String file) {
+        byte[] b = read(file);
+        if (b == null || b.length < 8) {
+            return null;
+        }
+        long expected = 0;
+        for (int i = 0; i < 8; i++) {
+            expected |= (b[i] & 0xffL) << (8 * i);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(b, 8, b.length - 8);
+        return crc.getValue() == expected ? java.util.Arrays.copyOfRange(b, 8, b.length) : null;
+    }
+
+    /** Writes {@code patched} to {@code file}, after its CRC-32C; false if it could not. */
+    boolean writePatched(String file, byte[] patched) {
+        CRC32C crc = new CRC32C();
+        crc.update(patched, 0, patched.length);
+        byte[] b = new byte[patched.length + 8];
+        long v = crc.getValue();
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (v >>> (8 * i));
+        }
+        System.arraycopy(patched, 0, b, 8, patched.length);
+        return write(file, b);
+    }
+
     /** The file {@code name} of this cache if it exists, else null. */
     Path find(String name) {
         Path p = dir.resolve(name);

@@ -59,6 +59,9 @@ public final class AgentMain {
         MonkeyState.agentStarted(AgentOptions.names(), options.asMap(), patchOptions);
         StartupTiming.step("registry and its advice classes loaded");
         PatchInstaller.install(inst, PatchRegistry.ALL, options, cache, System.err);
+        if (options.enabled("main")) {
+            MainPatch.install(inst, cache, System.err);
+        }
         if (options.enabled("verbose")) {
             for (Map.Entry<String, Boolean> e : dev.gevent4j.Monkey.patches().entrySet()) {
                 System.err.println("gevent4j agent: " + (e.getValue() ? "patched " : "NOT patched ") + e.getKey());

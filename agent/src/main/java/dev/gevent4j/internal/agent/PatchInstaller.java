@@ -261,7 +261,6 @@ final class PatchInstaller {
         private final Map<String, List<Patch>> uncommitted = new ConcurrentHashMap<>();
         /** Classes whose patched bytes are in the cache (found there, or written there complete). */
         private final Set<String> cached = ConcurrentHashMap.newKeySet();
-        private Weaver weaver;
 
         Transformer(Map<String, List<Patch>> byClass, AgentCache cache, java.io.PrintStream err) {
             for (Map.Entry<String, List<Patch>> e : byClass.entrySet()) {
@@ -291,8 +290,8 @@ final class PatchInstaller {
             String name = internalName.replace('/', '.');
             try {
                 long t0 = System.nanoTime();
-                String cacheName = cache == null ? null : cacheName(name, bytes, ps);
-                byte[] patched = cacheName == null ? null : fromCache(cacheName);
+                String cacheName = cache == null ? null : cache.patchedName(name, bytes, ps);
+                byte[] patched = cacheName == null ? null : cache.readPatched(cacheName);
                 long t1 = System.nanoTime();
                 StartupTiming.add(StartupTiming.CACHE, t1 - t0);
                 List<Patch> inlined;
@@ -301,10 +300,10 @@ final class PatchInstaller {
                     cached.add(name);
                 } else {
                     inlined = new ArrayList<>(ps.size());
-                    patched = weaver().patch(name, bytes, ps, inlined);
+                    patched = Weaver.shared().patch(name, bytes, loader, ps, false, inlined);
                     long t2 = System.nanoTime();
                     StartupTiming.add(StartupTiming.BYTE_BUDDY, t2 - t1);
-                    if (cacheName != null && inlined.size() == ps.size() && toCache(cacheName, patched)) {
+                    if (cacheName != null && inlined.size() == ps.size() && cache.writePatched(cacheName, patched)) {
                         cached.add(name);
                     }
                     StartupTiming.add(StartupTiming.CACHE, System.nanoTime() - t2);
@@ -322,55 +321,6 @@ final class PatchInstaller {
                 }
                 return null;
             }
-        }
-
-        private synchronized Weaver weaver() {
-            if (weaver == null) {
-                weaver = new Weaver();
-            }
-            return weaver;
-        }
-
-        /**
-         * The cache file of {@code name} as patched by this agent build with exactly {@code ps}, from these original
-         * bytes (up to the order of their methods, see {@link AgentCache#classKey}): a different JDK build, agent
-         * build, set of enabled patches, or a class another agent changed first is a different file.
-         */
-        private String cacheName(String name, byte[] original, List<Patch> ps) {
-            CRC32C ids = new CRC32C();
-            for (Patch p : ps) {
-                byte[] id = p.id().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                ids.update(id, 0, id.length);
-            }
-            return "patched-" + cache.buildKey() + "-" + name + "-" + AgentCache.classKey(original) + "-"
-                    + Long.toHexString(ids.getValue()) + ".class";
-        }
-
-        /** The cached bytes, if the file is there and its CRC (the first 8 bytes) matches. */
-        private byte[] fromCache(String cacheName) {
-            byte[] file = cache.read(cacheName);
-            if (file == null || file.length < 8) {
-                return null;
-            }
-            long expected = 0;
-            for (int i = 0; i < 8; i++) {
-                expected |= (file[i] & 0xffL) << (8 * i);
-            }
-            CRC32C crc = new CRC32C();
-            crc.update(file, 8, file.length - 8);
-            return crc.getValue() == expected ? java.util.Arrays.copyOfRange(file, 8, file.length) : null;
-        }
-
-        private boolean toCache(String cacheName, byte[] patched) {
-            CRC32C crc = new CRC32C();
-            crc.update(patched, 0, patched.length);
-            byte[] file = new byte[patched.length + 8];
-            long v = crc.getValue();
-            for (int i = 0; i < 8; i++) {
-                file[i] = (byte) (v >>> (8 * i));
-            }
-            System.arraycopy(patched, 0, file, 8, patched.length);
-            return cache.write(cacheName, file);
         }
 
         private void record(List<Patch> inlined) {
@@ -400,22 +350,41 @@ final class PatchInstaller {
     /**
      * Byte Buddy's part: inlines each patch's {@link Advice} into its method with ASM, types described by a
      * {@link TypePool} over the class files (nothing is loaded or reflected on), no type validation, no type writer.
-     * Thread-safe.
+     * One for the JVM, created on the first class the cache does not have ({@link #shared}); thread-safe.
      */
-    private static final class Weaver {
+    static final class Weaver {
+        private static Weaver shared;
+
         private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
         /** Describes the JDK classes and the advice (class files through the system loader; nothing is loaded). */
         private final TypePool pool;
         private final ClassFileLocator locator;
 
-        Weaver() {
+        private Weaver() {
             this.locator = ClassFileLocator.ForClassLoader.of(PatchInstaller.class.getClassLoader());
             this.pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator,
                     TypePool.Default.ReaderMode.FAST);
         }
 
-        byte[] patch(String name, byte[] bytes, List<Patch> ps, List<Patch> inlined) {
-            TypeDescription type = pool.describe(name).resolve();
+        static synchronized Weaver shared() {
+            if (shared == null) {
+                shared = new Weaver();
+            }
+            return shared;
+        }
+
+        /**
+         * {@code bytes} of class {@code name} (defined by {@code loader}, null for the boot loader) with the advice of
+         * each patch in {@code ps} inlined into the method of the same name and descriptor ({@code staticOnly}: only a
+         * static one); the patches that found their method are added to {@code inlined}.
+         */
+        byte[] patch(String name, byte[] bytes, ClassLoader loader, List<Patch> ps, boolean staticOnly,
+                     List<Patch> inlined) {
+            TypePool types = loader == null || loader == PatchInstaller.class.getClassLoader() ? pool
+                    : new TypePool.Default(new TypePool.CacheProvider.Simple(), new ClassFileLocator.Compound(
+                            ClassFileLocator.Simple.of(name, bytes), ClassFileLocator.ForClassLoader.of(loader)),
+                            TypePool.Default.ReaderMode.FAST, pool);
+            TypeDescription type = types.describe(name).resolve();
             Implementation.Context.ExtractableView context = Implementation.Context.Disabled.Factory.INSTANCE.make(
                     type, null, TypeInitializer.None.INSTANCE, ClassFileVersion.ofClassFile(bytes), null,
                     Implementation.Context.FrameGeneration.DISABLED);
@@ -426,9 +395,12 @@ final class PatchInstaller {
                 public MethodVisitor visitMethod(int access, String method, String descriptor, String signature,
                                                  String[] exceptions) {
                     MethodVisitor mv = super.visitMethod(access, method, descriptor, signature, exceptions);
+                    if (staticOnly && (access & net.bytebuddy.jar.asm.Opcodes.ACC_STATIC) == 0) {
+                        return mv;
+                    }
                     for (Patch p : ps) {
                         if (p.method().equals(method) && p.descriptor().equals(descriptor)) {
-                            mv = adviceOf(p).wrap(type, declared(type, method, descriptor), mv, context, pool, 0, 0);
+                            mv = adviceOf(p).wrap(type, declared(type, method, descriptor), mv, context, types, 0, 0);
                             inlined.add(p);
                         }
                     }

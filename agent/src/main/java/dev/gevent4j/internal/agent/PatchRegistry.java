@@ -43,6 +43,9 @@ public final class PatchRegistry {
                     "getState() and join(Duration) report the state of the thread's greenlet"),
             new Patch("threads", "java.lang.Thread", "interrupt", "()V", Advices.ThreadInterrupt.class,
                     "interrupt() of a thread that runs as a greenlet interrupts the greenlet"),
+            new Patch("threads", "java.lang.Thread", "isDaemon", "()Z", Advices.ThreadIsDaemon.class,
+                    "inside a greenlet that runs an application thread (or main), isDaemon() answers for that "
+                            + "thread, so the threads it creates inherit its daemon status as in plain Java"),
             new Patch("park", "java.lang.Thread", "sleepNanos", "(J)V", Advices.RaiseKill.class,
                     "Thread.sleep(...) of a greenlet: a kill/Timeout is raised instead of InterruptedException"),
             new Patch("park", "java.util.concurrent.locks.AbstractQueuedSynchronizer", "acquireInterruptibly", "(I)V", Advices.RaiseKill.class,

@@ -9,7 +9,15 @@ import java.util.concurrent.TimeUnit;
 /** Plain Thread and ExecutorService code; under the agent with threads=true its threads are greenlets. */
 public final class ThreadsApp {
     public static void main(String[] args) throws Exception {
+        // A started thread runs concurrently with its starter (under the agent too: no start is held), so the worker
+        // waits for main's "after start" line to keep the output in one order.
+        java.util.concurrent.CountDownLatch printed = new java.util.concurrent.CountDownLatch(1);
         Thread t = new Thread(() -> {
+            try {
+                printed.await();
+            } catch (InterruptedException e) {
+                System.out.println("unexpected interrupt");
+            }
             Thread me = Thread.currentThread();
             System.out.println("in " + me.getName() + " virtual=" + me.isVirtual());
             try {
@@ -21,6 +29,7 @@ public final class ThreadsApp {
         System.out.println("before start: " + t.getState() + " alive=" + t.isAlive());
         t.start();
         System.out.println("after start: " + t.getState() + " alive=" + t.isAlive());
+        printed.countDown();
         t.join();
         System.out.println("after join: " + t.getState() + " alive=" + t.isAlive());
         try {

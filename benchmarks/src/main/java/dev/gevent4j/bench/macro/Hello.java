@@ -5,7 +5,7 @@ package dev.gevent4j.bench.macro;
  * {@code dev.gevent4j.bench.Startup}).
  *
  * <pre>{@code
- * java -javaagent:agent/target/gevent4j-agent.jar -cp benchmarks/target/startup dev.gevent4j.bench.macro.Hello
+ * java -javaagent:agent/target/gevent4j-agent.jar -cp benchmarks/target/startup/classes dev.gevent4j.bench.macro.Hello
  * }</pre>
  *
  * <p>Nothing blocks: no timeout, interrupt or kill applies.

@@ -76,9 +76,14 @@ public final class Servers {
                 Thread.ofPlatform().start(() -> acceptLoop(ss, http,
                         r -> Thread.ofPlatform().stackSize(256 * 1024).start(r)));
             }
+            case "threads-main" -> {
+                // the plainest thread-per-connection server: main itself loops on accept() (under the agent with
+                // main=true, main is a greenlet; with main=false it blocks in native accept on the JVM's main thread)
+                acceptLoop(listen(), http, r -> new Thread(r).start());
+            }
             case "netty" -> netty(http);
             default -> throw new IllegalArgumentException("unknown contender " + who
-                    + ": use gevent4j, vt, threads or netty");
+                    + ": use gevent4j, vt, threads, threads-main or netty");
         }
         Thread.sleep(maxMillis);
         System.exit(0);

@@ -2,11 +2,13 @@ package dev.gevent4j.internal.agent.hooks;
 
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.GreenletExit;
+import dev.gevent4j.internal.Internals;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code threads=true}: an application's {@code Thread.start()} runs the thread's {@code run()} as a greenlet on
@@ -36,8 +38,6 @@ public final class ThreadGreenlets {
     private static final Set<String> PLATFORM_PREFIXES = Set.of("io.netty.", "dev.gevent4j.internal.",
             "org.apache.maven.surefire.", "org.junit.", "net.bytebuddy.");
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
-    private static final Object KEEPALIVE = new Object();
-    private static int nonDaemonLive;
     /** Threads this class starts itself, which must stay platform threads. */
     private static final Set<Thread> OWN = ConcurrentHashMap.newKeySet();
 
@@ -60,7 +60,7 @@ public final class ThreadGreenlets {
             LIVE.put(t, g);
             g.setName(t.getName());
             try {
-                g.start();
+                Internals.startWithoutHold(g); // runs as soon as the hub reaches it: no hold for the starter
             } catch (RuntimeException e) {
                 LIVE.remove(t);
                 if (!daemon) {
@@ -72,8 +72,26 @@ public final class ThreadGreenlets {
         return true;
     }
 
+    /** Inside a greenlet that runs an application thread (or {@code main}): that thread. */
+    private static final ThreadLocal<Thread> APPLICATION_THREAD = new ThreadLocal<>();
+
+    /**
+     * The application thread that {@code vt} runs as a greenlet, if {@code vt} is the calling thread and one; else
+     * null. Advice of {@code Thread.isDaemon()}: {@code new Thread(...)} inherits the creator's daemon status, and a
+     * virtual thread is always a daemon, so without this every thread created by a converted thread would be one.
+     */
+    public static Thread applicationThreadOf(Thread vt) {
+        return vt == Thread.currentThread() ? APPLICATION_THREAD.get() : null;
+    }
+
+    /** The calling greenlet runs {@code app} (a converted thread, or the JVM's main thread for main=true). */
+    static void runningAs(Thread app) {
+        APPLICATION_THREAD.set(app);
+    }
+
     private static void runAsThread(Thread t, boolean daemon) {
         try {
+            runningAs(t);
             Thread.currentThread().setName(t.getName());
             t.run();
         } catch (GreenletExit killed) {
@@ -166,32 +184,58 @@ public final class ThreadGreenlets {
         return l == ClassLoader.getPlatformClassLoader();
     }
 
+    /*
+     * The keeper: one non-daemon platform thread that exists while converted non-daemon threads are alive, so the JVM
+     * does not exit under them. It is started on the first such thread and, once none is left, lingers KEEPER_LINGER
+     * before it ends: a server whose connection threads come and go one at a time (each count 0 -> 1 -> 0) would
+     * otherwise start a platform thread per connection. Lock-free: a start that races with the keeper's exit either
+     * finds it still registered (the keeper then sees the count and stays) or starts a new one.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger NON_DAEMON_LIVE =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicReference<Thread> KEEPER =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private static final long KEEPER_LINGER_NANOS = 50_000_000L;
+
     private static void keepAlive(int delta) {
-        boolean startKeeper;
-        synchronized (KEEPALIVE) {
-            startKeeper = nonDaemonLive == 0 && delta > 0;
-            nonDaemonLive += delta;
-            if (nonDaemonLive == 0) {
-                KEEPALIVE.notifyAll();
+        int n = NON_DAEMON_LIVE.addAndGet(delta);
+        if (delta > 0) {
+            if (KEEPER.get() == null) {
+                startKeeper();
+            }
+        } else if (n == 0) {
+            Thread k = KEEPER.get();
+            if (k != null) {
+                LockSupport.unpark(k);
             }
         }
-        if (startKeeper) {
-            Thread keeper = new Thread(ThreadGreenlets::keepJvmAlive, "gevent4j-keepalive");
-            keeper.setDaemon(false);
+    }
+
+    private static void startKeeper() {
+        Thread keeper = new Thread(ThreadGreenlets::keepJvmAlive, "gevent4j-keepalive");
+        keeper.setDaemon(false);
+        if (KEEPER.compareAndSet(null, keeper)) {
             OWN.add(keeper);
             keeper.start(); // started from dev.gevent4j code: stays a platform thread
         }
     }
 
     private static void keepJvmAlive() {
-        synchronized (KEEPALIVE) {
-            while (nonDaemonLive > 0) {
-                try {
-                    KEEPALIVE.wait();
-                } catch (InterruptedException e) {
-                    return;
-                }
+        Thread me = Thread.currentThread();
+        while (true) {
+            if (NON_DAEMON_LIVE.get() > 0) {
+                LockSupport.park(KEEPER); // until the count reaches 0 (or a spurious wake-up: re-check)
+                continue;
             }
+            LockSupport.parkNanos(KEEPER, KEEPER_LINGER_NANOS);
+            if (NON_DAEMON_LIVE.get() > 0) {
+                continue;
+            }
+            KEEPER.set(null);
+            if (NON_DAEMON_LIVE.get() > 0 && KEEPER.compareAndSet(null, me)) {
+                continue; // a start came in while this keeper was leaving and saw it registered
+            }
+            return;
         }
     }
 }
