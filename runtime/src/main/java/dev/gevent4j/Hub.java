@@ -64,7 +64,18 @@ public final class Hub implements AutoCloseable {
      */
 
     private static final System.Logger LOG = System.getLogger("dev.gevent4j");
-    private static final jdk.jfr.EventType LOOP_EVENT = jdk.jfr.EventType.getEventType(HubLoopEvent.class);
+    /**
+     * HubLoop's event type, looked up once JFR is initialised: the lookup (like initialising any JFR event class on
+     * JDK 25) initialises JFR's metadata, about 100 ms of every hub start and, under the agent with main=true, of
+     * every JVM start; without an initialised FlightRecorder no recording can want the event.
+     */
+    private static final class LoopEvent {
+        static final jdk.jfr.EventType TYPE = jdk.jfr.EventType.getEventType(HubLoopEvent.class);
+
+        static boolean enabled() {
+            return jdk.jfr.FlightRecorder.isInitialized() && TYPE.isEnabled();
+        }
+    }
     private static final AtomicInteger IDS = new AtomicInteger(1);
     private static final Object DEFAULT_LOCK = new Object();
     private static volatile Hub defaultHub;
@@ -731,7 +742,7 @@ public final class Hub implements AutoCloseable {
         if (q.isEmpty()) {
             return;
         }
-        long start = LOOP_EVENT.isEnabled() ? System.nanoTime() : 0;
+        long start = jdk.jfr.FlightRecorder.isInitialized() && LoopEvent.enabled() ? System.nanoTime() : 0;
         long e = entries;
         int n = 0;
         while (n < batch) {

@@ -163,8 +163,8 @@ final class HubMonitor {
         LOG.log(System.Logger.Level.WARNING, "hub {0} has not returned to its loop for {1} ms (threshold {2} ms): "
                 + "{3} {4}, at:\n{5}", hub.getName(), stalledMillis,
                 Config.monitorThresholdMillis(), who, what, stack);
-        HubStallEvent e = new HubStallEvent();
-        if (e.isEnabled()) {
+        HubStallEvent e = jdk.jfr.FlightRecorder.isInitialized() ? new HubStallEvent() : null;
+        if (e != null && e.isEnabled()) {
             e.hub = hub.getName();
             e.greenlet = running != null ? running.getName() : null;
             e.stalledMillis = stalledMillis;
