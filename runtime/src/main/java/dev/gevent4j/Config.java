@@ -32,7 +32,9 @@ package dev.gevent4j;
  *       stream, which costs a JFR recording: off by default). true or false.</td></tr>
  *   <tr><td>{@code gevent4j.jmx}</td><td>{@code GEVENT4J_JMX}</td><td>{@code true}</td>
  *       <td>Register the {@code dev.gevent4j:type=Gevent} and {@code dev.gevent4j:type=Hub,name=...} MBeans.
- *       true or false.</td></tr>
+ *       true, false, or lazy: registered by a short-lived background thread instead of during the hub's start
+ *       (creating the platform MBean server costs the first hub about 200 ms of CPU; the agent uses lazy for the hub
+ *       it starts for {@code main}, unless this is set).</td></tr>
  *   <tr><td>{@code gevent4j.agent.cache}</td><td>{@code GEVENT4J_AGENT_CACHE}</td>
  *       <td>{@code ${XDG_CACHE_HOME:-~/.cache}/gevent4j}</td><td>Read by the agent at JVM start, not per hub: the
  *       directory where it keeps its extracted boot jar and the JDK classes it patched, so that later JVMs skip
@@ -100,7 +102,18 @@ public final class Config {
     }
 
     static boolean jmx() {
-        return bool(JMX, true);
+        return !jmxMode().equals("false");
+    }
+
+    /** {@value #JMX}: "true", "false" or "lazy" (registered by a background thread, not by the hub's start). */
+    static String jmxMode() {
+        String v = raw(JMX, "true").trim();
+        for (String mode : new String[] {"true", "false", "lazy"}) {
+            if (v.equalsIgnoreCase(mode)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException(JMX + "=" + v + " is not valid: use true, false or lazy");
     }
 
     private static boolean bool(String key, boolean dflt) {

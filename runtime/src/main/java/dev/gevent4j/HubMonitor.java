@@ -199,9 +199,19 @@ final class HubMonitor {
     }
 
     private static void registerJmx(Hub hub) {
-        if (!Config.jmx()) {
+        String mode = Config.jmxMode();
+        if (mode.equals("false")) {
             return;
         }
+        if (mode.equals("lazy")) {
+            // The platform MBean server is created on first use (~200 ms of CPU): not on the hub's start path.
+            Thread.ofPlatform().name("gevent4j-jmx").daemon(true).start(() -> registerJmxNow(hub));
+            return;
+        }
+        registerJmxNow(hub);
+    }
+
+    private static void registerJmxNow(Hub hub) {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             if (!jmxDone) {
@@ -214,8 +224,10 @@ final class HubMonitor {
                 }
             }
             ObjectName n = hubName(hub);
-            if (!server.isRegistered(n)) {
-                server.registerMBean(new HubBean(hub), n);
+            synchronized (LOCK) { // against unregisterJmx: a hub closed meanwhile must not stay registered
+                if (!hub.isClosed() && !server.isRegistered(n)) {
+                    server.registerMBean(new HubBean(hub), n);
+                }
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "could not register gevent4j's JMX beans", e);
@@ -229,8 +241,10 @@ final class HubMonitor {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName n = hubName(hub);
-            if (server.isRegistered(n)) {
-                server.unregisterMBean(n);
+            synchronized (LOCK) {
+                if (server.isRegistered(n)) {
+                    server.unregisterMBean(n);
+                }
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "could not unregister " + hub, e);
