@@ -31,12 +31,14 @@ final class Dumps {
         List<Greenlet<?>> live = snapshot(hub);
         Greenlet<?> running = HubMonitor.runningGreenlet(hub);
         StringBuilder sb = new StringBuilder();
+        Hub.Stats stats = hub.loop.statsRacy();
+        HubCounters counters = hub.loop.counters;
         sb.append("Hub ").append(hub.getName()).append(" (").append(hub.ioType()).append(hub.isClosed() ? ", closing" : "")
-                .append("): ").append(live.size()).append(" greenlet(s) alive, ").append(hub.readyCountRacy())
-                .append(" ready, ").append(hub.timerCountRacy()).append(" timer(s), ")
-                .append(hub.ioRegistrationsRacy()).append(" IO registration(s), ").append(hub.deferredStartCount())
-                .append(" start(s) held for their spawner, ").append(hub.entriesRun()).append(" entries run")
-                .append(hub.isPolling() ? ", idle" : "").append('\n');
+                .append("): ").append(live.size()).append(" greenlet(s) alive, ").append(stats.ready())
+                .append(" ready, ").append(stats.timers()).append(" timer(s), ")
+                .append(stats.ioRegistrations()).append(" IO registration(s), ").append(hub.outsideStarts.heldCount())
+                .append(" start(s) held for their spawner, ").append(counters.entriesRun()).append(" entries run")
+                .append(counters.isPolling() ? ", idle" : "").append('\n');
         for (Greenlet<?> g : live) {
             Thread t = g.getThread();
             if (t == null) {
@@ -87,7 +89,7 @@ final class Dumps {
 
     private static void collect(Hub hub, List<Greenlet<?>> out) {
         int guard = 0;
-        for (Greenlet<?> g = hub.liveHead(); g != null && guard < 1_000_000; g = g.liveNext, guard++) {
+        for (Greenlet<?> g = hub.loop.liveHead(); g != null && guard < 1_000_000; g = g.liveNext, guard++) {
             out.add(g);
         }
         out.sort(Comparator.comparing(Greenlet::getName));

@@ -1,8 +1,7 @@
 package dev.gevent4j;
 
-import dev.gevent4j.internal.Internals;
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Strand;
-import dev.gevent4j.internal.TimerQueue;
 import dev.gevent4j.internal.Throwables;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * gevent's module-level API: spawn greenlets, wait for them, sleep, and bound work with timeouts.
@@ -41,47 +39,6 @@ public final class Gevent {
         }
     }
 
-    static {
-        Internals.register(new Internals.Hooks() {
-            @Override
-            public boolean await(BooleanSupplier done, long timeoutNanos, boolean internal, Object loopExitHub,
-                                 Object blocker) {
-                return Waits.await(done, timeoutNanos, internal, (Hub) loopExitHub, blocker);
-            }
-
-            @Override
-            public Strand currentStrand() {
-                Greenlet<?> g = Greenlet.currentGreenlet();
-                return g != null ? g.strand : Strand.outside();
-            }
-
-            @Override
-            public Object currentHub() {
-                return Hub.current();
-            }
-
-            @Override
-            public void addTimer(Object hub, TimerQueue.Timer timer) {
-                ((Hub) hub).schedule(timer);
-            }
-
-            @Override
-            public void cancelTimer(Object hub, TimerQueue.Timer timer) {
-                ((Hub) hub).cancel(timer);
-            }
-
-            @Override
-            public Object hubOfCarrier(java.util.concurrent.Executor scheduler) {
-                return Hub.ofCarrier(scheduler);
-            }
-
-            @Override
-            public void startWithoutHold(Greenlet<?> g) {
-                g.start(false);
-            }
-        });
-    }
-
     private Gevent() {}
 
     /** Creates and starts a greenlet running {@code fn}; it runs after every greenlet already runnable. */
@@ -104,22 +61,55 @@ public final class Gevent {
         return new Greenlet<Void>(Hub.currentOrDefault(), fn).startLater(delay);
     }
 
+    /*
+     * gevent's joinall(greenlets, timeout=None, raise_error=False) and killall(greenlets, exception, block=True,
+     * timeout=None) as named methods: joinAll/joinAllOrRaise, killAll/killAllNowait, each with an optional timeout.
+     */
+
     /** Waits for all of {@code greenlets} to end; returns them in completion order. */
     public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets) {
-        return joinAll(greenlets, null, false);
+        return joinAll(greenlets, null);
     }
 
     /**
      * Waits for the greenlets to end, at most {@code timeout} (null = no limit), and returns those that ended, in
-     * completion order. A timeout is not an error: the list is then partial. With {@code raiseError}, the first
-     * failure (in completion order) is raised as soon as it is seen, as {@link Greenlet#get()} would raise it.
+     * completion order. A timeout is not an error: the list is then partial. A failed greenlet is returned like any
+     * other (see {@link #joinAllOrRaise}).
      *
      * @throws IllegalStateException if the calling greenlet is among {@code greenlets}
      */
+    public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout) {
+        return join(greenlets, timeout, false);
+    }
+
+    /** Like {@link #joinAll(Collection)}, but raises the first failure as soon as it is seen. */
+    public static List<Greenlet<?>> joinAllOrRaise(Collection<? extends Greenlet<?>> greenlets) {
+        return joinAllOrRaise(greenlets, null);
+    }
+
+    /**
+     * Like {@link #joinAll(Collection, Duration)}, but the first failure (in completion order) is raised as soon as
+     * it is seen, as {@link Greenlet#get()} would raise it.
+     */
+    public static List<Greenlet<?>> joinAllOrRaise(Collection<? extends Greenlet<?>> greenlets, Duration timeout) {
+        return join(greenlets, timeout, true);
+    }
+
+    /**
+     * The positional form of gevent's {@code joinall(greenlets, timeout, raise_error)}.
+     *
+     * @deprecated use {@link #joinAll(Collection, Duration)} or {@link #joinAllOrRaise(Collection, Duration)}
+     */
+    @Deprecated(forRemoval = true)
     public static List<Greenlet<?>> joinAll(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
                                             boolean raiseError) {
+        return join(greenlets, timeout, raiseError);
+    }
+
+    private static List<Greenlet<?>> join(Collection<? extends Greenlet<?>> greenlets, Duration timeout,
+                                          boolean raiseError) {
         Objects.requireNonNull(greenlets, "greenlets");
-        long nanos = timeout == null ? Waits.FOREVER : checkDuration(timeout, "timeout");
+        long nanos = Durations.timeoutNanos(timeout, "timeout");
         Greenlet<?> cur = Greenlet.currentGreenlet();
         // No de-duplication up front (an identity set per call was a measurable part of joining 100,000): a greenlet
         // listed twice gets two nodes and counts twice, and the duplicate is dropped from the result below.
@@ -215,7 +205,7 @@ public final class Gevent {
      * @throws IllegalArgumentException if an object is neither a Greenlet nor a Waitable, or timeout is negative
      */
     public static <T> WaitIterator<T> iwait(Collection<? extends T> objects, Duration timeout, int count) {
-        long nanos = timeout == null ? Waits.FOREVER : checkDuration(timeout, "timeout");
+        long nanos = Durations.timeoutNanos(timeout, "timeout");
         return new WaitIterator<>(objects, nanos, count);
     }
 
@@ -233,29 +223,67 @@ public final class Gevent {
         }
     }
 
-    /** Kills each greenlet with {@link GreenletExit} and waits for them all to end. */
+    /** Kills each greenlet with a new {@link GreenletExit} and waits for them all to end. */
     public static void killAll(Collection<? extends Greenlet<?>> greenlets) {
-        killAll(greenlets, null, true, null);
+        killAll(greenlets, null, null);
+    }
+
+    /** Kills each greenlet with {@code exception} (null: a new {@link GreenletExit} each) and waits for them all. */
+    public static void killAll(Collection<? extends Greenlet<?>> greenlets, Throwable exception) {
+        killAll(greenlets, exception, null);
     }
 
     /**
-     * Kills each greenlet with {@code exception} (null = a new {@link GreenletExit} each) and, with {@code block},
-     * waits at most {@code timeout} (null = no limit) for them to end.
+     * Kills each greenlet (but the caller) with {@code exception} (null: a new {@link GreenletExit} each) and waits
+     * at most {@code timeout} (null = no limit) for them to end.
+     *
+     * @return whether they all ended
      */
+    public static boolean killAll(Collection<? extends Greenlet<?>> greenlets, Throwable exception, Duration timeout) {
+        List<Greenlet<?>> list = raiseInEach(greenlets, exception, timeout);
+        joinAll(list, timeout);
+        for (Greenlet<?> g : list) {
+            if (!g.isDead()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Kills each greenlet (but the caller) with {@code exception} (null: a new GreenletExit each); does not wait. */
+    public static void killAllNowait(Collection<? extends Greenlet<?>> greenlets, Throwable exception) {
+        raiseInEach(greenlets, exception, null);
+    }
+
+    /**
+     * The positional form of gevent's {@code killall(greenlets, exception, block, timeout)}.
+     *
+     * @deprecated use {@link #killAll(Collection, Throwable, Duration)} or {@link #killAllNowait}
+     */
+    @Deprecated(forRemoval = true)
     public static void killAll(Collection<? extends Greenlet<?>> greenlets, Throwable exception, boolean block,
                                Duration timeout) {
+        if (block) {
+            killAll(greenlets, exception, timeout);
+        } else {
+            raiseInEach(greenlets, exception, timeout);
+        }
+    }
+
+    /** Kills each greenlet but the caller without waiting; returns them (without the caller). */
+    private static List<Greenlet<?>> raiseInEach(Collection<? extends Greenlet<?>> greenlets, Throwable exception,
+                                                 Duration timeout) {
         Objects.requireNonNull(greenlets, "greenlets");
+        Durations.timeoutNanos(timeout, "timeout");
         List<Greenlet<?>> list = new ArrayList<>(greenlets);
         Greenlet<?> cur = Greenlet.currentGreenlet();
         for (Greenlet<?> g : list) {
             if (g != cur) {
-                g.kill(exception == null ? new GreenletExit() : exception, false, null);
+                g.killNowait(exception == null ? new GreenletExit() : exception);
             }
         }
-        if (block) {
-            list.remove(cur);
-            joinAll(list, timeout, false);
-        }
+        list.remove(cur);
+        return list;
     }
 
     /** Sleeps {@code millis} milliseconds; {@code sleep(0)} yields to every greenlet already runnable. */
@@ -273,7 +301,7 @@ public final class Gevent {
      * @throws IllegalArgumentException if duration is null or negative
      */
     public static void sleep(Duration duration) {
-        sleepNanos(checkDuration(duration, "duration"));
+        sleepNanos(Durations.requiredNanos(duration, "duration"));
     }
 
     private static void sleepNanos(long nanos) {
@@ -377,25 +405,6 @@ public final class Gevent {
      */
     public static <T> T run(Callable<T> fn) {
         return spawn(fn).get();
-    }
-
-    /**
-     * Validates a duration argument and returns it in nanoseconds (saturated at Long.MAX_VALUE).
-     *
-     * @throws IllegalArgumentException if null or negative
-     */
-    static long checkDuration(Duration d, String what) {
-        if (d == null) {
-            throw new IllegalArgumentException(what + " is null; pass a Duration >= 0");
-        }
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(what + " is " + d + "; it must be >= 0");
-        }
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     private static boolean inFinishOrder(List<Greenlet<?>> gs) {

@@ -1,5 +1,6 @@
 package dev.gevent4j;
 
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Strand;
 import dev.gevent4j.internal.Throwables;
 import dev.gevent4j.internal.jfr.GreenletEndEvent;
@@ -226,9 +227,9 @@ public class Greenlet<T> {
             ev.commit();
         }
         if (hub.inHub() || !holdForSpawner) {
-            hub.startNow(t);
+            t.start(); // runs once the hub reaches it, FIFO; from outside the hub the start is posted to the loop
         } else {
-            hub.startFromOutside(t);
+            hub.outsideStarts.hold(t);
         }
         return this;
     }
@@ -239,7 +240,7 @@ public class Greenlet<T> {
      * @throws IllegalArgumentException if delay is negative
      */
     public Greenlet<T> startLater(Duration delay) {
-        Gevent.checkDuration(delay, "delay");
+        Durations.requiredNanos(delay, "delay");
         if (isRoot()) {
             throw new IllegalStateException("a root greenlet cannot be started");
         }
@@ -261,7 +262,7 @@ public class Greenlet<T> {
     }
 
     private void runBody() {
-        hub.addLive(this);
+        hub.loop.addLive(this);
         state = RUNNING;
         T v = null;
         Throwable failure = null;
@@ -269,7 +270,7 @@ public class Greenlet<T> {
             Throwable early = strand.takePending();
             if (early != null) {
                 failure = early;
-            } else if (hub.isClosing()) {
+            } else if (hub.isClosed()) {
                 failure = new GreenletExit("hub " + hub.getName() + " closed before the greenlet ran");
             } else {
                 v = call();
@@ -287,7 +288,7 @@ public class Greenlet<T> {
         // Still live while finishing: finish() logs a failure and may park there (a contended or slow log handler);
         // a parked greenlet missing from the live list would let the hub declare LoopExit meanwhile.
         finish(v, failure);
-        hub.removeLive(this);
+        hub.loop.removeLive(this);
         // A finished greenlet keeps its outcome, not its thread: a list of finished greenlets (joinAll's argument,
         // a user's collection) then holds no VirtualThread/Continuation objects, which would otherwise stay
         // reachable and be copied by every young collection until the list is dropped (benchmarks/RESULTS.md,
@@ -374,34 +375,69 @@ public class Greenlet<T> {
     // ------------------------------------------------------------------------------------------------------------
     // Kill
 
+    /*
+     * gevent's kill(exception=GreenletExit, block=True, timeout=None) as named methods: kill(...) waits for the end,
+     * killNowait(...) does not (as putNowait/getNowait do not wait), and a timeout is a Duration argument.
+     */
+
     /** Kills the greenlet with a new {@link GreenletExit} and waits for it to end (gevent's default). */
     public void kill() {
-        kill(new GreenletExit(), true, null);
+        kill(new GreenletExit());
     }
 
     /** Kills the greenlet with {@code exception} and waits for it to end. */
     public void kill(Throwable exception) {
-        kill(exception, true, null);
+        kill(exception, null);
     }
 
     /**
-     * Raises {@code exception} in the greenlet at its current or next blocking point. Never raises in the caller
-     * (except when a greenlet kills itself: then the exception is raised at once).
+     * Raises {@code exception} in the greenlet at its current or next blocking point, then waits at most
+     * {@code timeout} (null = no limit) for it to end. Never raises in the caller (except when a greenlet kills
+     * itself: then the exception is raised at once). A greenlet never started will never run: its links still fire
+     * and its outcome is {@code exception}. An already dead greenlet is left as it is.
      *
-     * <ul>
-     *   <li>never started: it will never run; its links still fire and its outcome is {@code exception};</li>
-     *   <li>already dead: nothing happens;</li>
-     *   <li>{@code block}: waits for it to end, at most {@code timeout} (null = no limit).</li>
-     * </ul>
+     * @return whether the greenlet has ended
+     * @throws IllegalArgumentException if timeout is negative
      */
-    public void kill(Throwable exception, boolean block, Duration timeout) {
-        Objects.requireNonNull(exception, "exception");
-        if (timeout != null) {
-            Gevent.checkDuration(timeout, "timeout");
+    public boolean kill(Throwable exception, Duration timeout) {
+        Durations.timeoutNanos(timeout, "timeout");
+        if (raise(exception)) {
+            return join(timeout);
         }
+        return isDead();
+    }
+
+    /** Kills the greenlet with a new {@link GreenletExit} without waiting for it to end. */
+    public void killNowait() {
+        killNowait(new GreenletExit());
+    }
+
+    /** Raises {@code exception} in the greenlet (see {@link #kill(Throwable, Duration)}) without waiting for it. */
+    public void killNowait(Throwable exception) {
+        raise(exception);
+    }
+
+    /**
+     * The positional form of gevent's {@code kill(exception, block, timeout)}.
+     *
+     * @deprecated use {@link #kill(Throwable, Duration)} ({@code block}) or {@link #killNowait(Throwable)}
+     */
+    @Deprecated(forRemoval = true)
+    public void kill(Throwable exception, boolean block, Duration timeout) {
+        if (block) {
+            kill(exception, timeout);
+        } else {
+            Durations.timeoutNanos(timeout, "timeout");
+            killNowait(exception);
+        }
+    }
+
+    /** Delivers a kill; returns whether there is a running greenlet whose end the caller may wait for. */
+    private boolean raise(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
         if (isRoot()) {
             strand.deliver(exception);
-            return;
+            return false;
         }
         if (currentGreenlet() == this) {
             throw Throwables.fillAndCast(exception);
@@ -409,15 +445,13 @@ public class Greenlet<T> {
         if (STATE.compareAndSet(this, NEW, DEAD)) {
             state = RUNNING; // finish() publishes DEAD after recording the outcome
             finish(null, exception);
-            return;
+            return false;
         }
         if (state == DEAD) {
-            return;
+            return false;
         }
         strand.deliver(exception);
-        if (block) {
-            join(timeout);
-        }
+        return true;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -439,7 +473,7 @@ public class Greenlet<T> {
      * @return whether the greenlet is dead
      */
     public boolean join(Duration timeout) {
-        long nanos = timeout == null ? Waits.FOREVER : Gevent.checkDuration(timeout, "timeout");
+        long nanos = Durations.timeoutNanos(timeout, "timeout");
         checkJoinable();
         if (state == DEAD) {
             return true;
@@ -470,12 +504,13 @@ public class Greenlet<T> {
     }
 
     /**
-     * Like {@link #get()}, waiting at most {@code timeout}.
+     * Like {@link #get()}, waiting at most {@code timeout} (null = no limit).
      *
      * @throws Timeout if the greenlet has not ended in time
+     * @throws IllegalArgumentException if timeout is negative
      */
     public T get(Duration timeout) {
-        if (!join(Objects.requireNonNull(timeout, "timeout"))) {
+        if (!join(timeout)) {
             throw new Timeout(timeout, "timed out after " + timeout + " waiting for " + this);
         }
         return result();
@@ -626,7 +661,7 @@ public class Greenlet<T> {
     private Object awaitSwitch(Hub targetHub) {
         Greenlet<?> cur = currentGreenlet();
         boolean internal = cur != null && cur.hub == targetHub;
-        Waits.await(() -> mailbox != NONE, Waits.FOREVER, internal, targetHub, SWITCH);
+        Waits.await(() -> mailbox != NONE, Durations.FOREVER, internal, targetHub, SWITCH);
         Object v = MAILBOX.getAndSet(this, NONE);
         if (v instanceof SwitchFailure f) {
             throw Throwables.rethrow(f.exception);

@@ -128,8 +128,8 @@ final class HubMonitor {
 
     private static void check(Hub hub, long now, long thresholdNanos) {
         Watch w = WATCHES.computeIfAbsent(hub, h -> new Watch());
-        long entries = hub.entriesRun();
-        if (hub.isPolling() || entries != w.lastEntries) {
+        long entries = hub.loop.counters.entriesRun();
+        if (hub.loop.counters.isPolling() || entries != w.lastEntries) {
             w.lastEntries = entries;
             w.sinceNanos = now;
             w.reported = false;
@@ -137,13 +137,14 @@ final class HubMonitor {
         }
         long stalledNanos = now - w.sinceNanos;
         long stalledMillis = stalledNanos / 1_000_000;
-        if (stalledMillis > hub.longestStallMillis) {
-            hub.longestStallMillis = stalledMillis;
+        HubCounters counters = hub.loop.counters;
+        if (stalledMillis > counters.longestStallMillis) {
+            counters.longestStallMillis = stalledMillis;
         }
         if (!w.reported && stalledNanos >= thresholdNanos) {
             w.reported = true;
             report(hub, stalledMillis);
-            hub.stalls++; // after the report: a reader that sees the count also sees the report and its JFR event
+            counters.stalls++; // after the report: a reader that sees the count also sees the report and its JFR event
         }
     }
 
@@ -179,7 +180,7 @@ final class HubMonitor {
             return null;
         }
         try {
-            for (Greenlet<?> g = hub.liveHead(); g != null; g = g.liveNext) {
+            for (Greenlet<?> g = hub.loop.liveHead(); g != null; g = g.liveNext) {
                 Thread t = g.getThread();
                 if (t != null && CARRIER.getVolatile(t) == hub.thread()) {
                     return g;
@@ -276,42 +277,42 @@ final class HubMonitor {
 
         @Override
         public int getRunQueueLength() {
-            return hub.readyCountRacy();
+            return hub.loop.statsRacy().ready();
         }
 
         @Override
         public int getGreenletsAlive() {
-            return hub.liveCountRacy();
+            return hub.loop.statsRacy().liveGreenlets();
         }
 
         @Override
         public long getLoopIterations() {
-            return hub.loopIterationsRacy();
+            return hub.loop.counters.loopIterations();
         }
 
         @Override
         public long getEntriesRun() {
-            return hub.entriesRun();
+            return hub.loop.counters.entriesRun();
         }
 
         @Override
         public long getLongestStallMillis() {
-            return hub.longestStallMillis;
+            return hub.loop.counters.longestStallMillis;
         }
 
         @Override
         public long getStalls() {
-            return hub.stalls;
+            return hub.loop.counters.stalls;
         }
 
         @Override
         public int getIoRegistrations() {
-            return hub.ioRegistrationsRacy();
+            return hub.loop.statsRacy().ioRegistrations();
         }
 
         @Override
         public int getPendingTimers() {
-            return hub.timerCountRacy();
+            return hub.loop.statsRacy().timers();
         }
 
         @Override

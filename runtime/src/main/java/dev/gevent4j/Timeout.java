@@ -1,5 +1,6 @@
 package dev.gevent4j;
 
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Strand;
 import dev.gevent4j.internal.TimerQueue;
 import java.io.Serial;
@@ -51,9 +52,7 @@ public class Timeout extends Error implements AutoCloseable {
     /** Creates a timeout, not started, with a message. */
     public Timeout(Duration duration, String message) {
         super(message);
-        if (duration != null) {
-            Gevent.checkDuration(duration, "duration");
-        }
+        Durations.timeoutNanos(duration, "duration");
         this.duration = duration;
     }
 
@@ -80,7 +79,7 @@ public class Timeout extends Error implements AutoCloseable {
             return this;
         }
         hub = g != null ? g.hub : Hub.getDefault();
-        long nanos = Gevent.checkDuration(duration, "duration");
+        long nanos = Durations.requiredNanos(duration, "duration");
         if (nanos > Waits.MAX_TIMEOUT_NANOS) {
             return this; // never fires within the life of the process
         }

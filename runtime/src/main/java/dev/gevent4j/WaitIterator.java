@@ -1,5 +1,6 @@
 package dev.gevent4j;
 
+import dev.gevent4j.internal.Durations;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -50,7 +51,7 @@ public final class WaitIterator<T> implements Iterator<T>, Iterable<T>, AutoClos
 
     WaitIterator(Collection<? extends T> objects, long timeoutNanos, int count) {
         Objects.requireNonNull(objects, "objects");
-        this.timed = timeoutNanos != Waits.FOREVER;
+        this.timed = timeoutNanos != Durations.FOREVER;
         this.deadline = timed ? System.nanoTime() + Math.min(timeoutNanos, Waits.MAX_TIMEOUT_NANOS) : 0;
         Set<Object> unique = Collections.newSetFromMap(new IdentityHashMap<>());
         Greenlet<?> cur = Greenlet.currentGreenlet();
@@ -134,7 +135,7 @@ public final class WaitIterator<T> implements Iterator<T>, Iterable<T>, AutoClos
         if (!ready.isEmpty()) {
             return true;
         }
-        long left = Waits.FOREVER;
+        long left = Durations.FOREVER;
         if (timed) {
             left = deadline - System.nanoTime();
             if (left <= 0) {

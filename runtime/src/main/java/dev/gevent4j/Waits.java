@@ -1,5 +1,6 @@
 package dev.gevent4j;
 
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Strand;
 import dev.gevent4j.internal.TimerQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +23,7 @@ final class Waits {
     private Waits() {}
 
     /** Sentinel for "no deadline". */
-    static final long FOREVER = dev.gevent4j.internal.Internals.FOREVER;
+    static final long FOREVER = Durations.FOREVER;
 
     /** Longer timeouts are treated as no timeout. */
     static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 2;
@@ -52,12 +53,49 @@ final class Waits {
         return awaitOutside(s, done, timeoutNanos, loopExitHub, blocker);
     }
 
-    /** The caller is about to block: start the greenlets it spawned on other hubs (see Hub.startFromOutside). */
+    /**
+     * Waits in a greenlet until {@code done} is true, for a waiter that holds something only its hub can give back
+     * (the agent's fd registration): a kill, Timeout or interrupt runs {@code release} once instead of ending the
+     * wait, and the wait goes on until {@code done}; then the kill or Timeout is raised, or the call returns with the
+     * interrupt status set. See {@link dev.gevent4j.internal.Internals#awaitReleasing}.
+     */
+    static void awaitReleasing(BooleanSupplier done, Runnable release, Object blocker) {
+        Greenlet<?> g = Greenlet.currentGreenlet();
+        if (g == null) {
+            throw new IllegalStateException("awaitReleasing MUST be called from a greenlet");
+        }
+        Strand s = g.strand;
+        flushDeferred(s);
+        boolean releaseRequested = false;
+        boolean interrupted = false;
+        s.enterWait(Strand.IN_WAIT_EXTERNAL);
+        try {
+            while (!done.getAsBoolean()) {
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+                if (!releaseRequested && (interrupted || s.pending() != null)) {
+                    releaseRequested = true;
+                    release.run();
+                    continue; // release may have made done true (the hub is closing): re-check before parking
+                }
+                LockSupport.park(blocker);
+            }
+        } finally {
+            s.exitWait();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        s.throwPending(); // clears the interrupt if the kill arrived as one
+    }
+
+    /** The caller is about to block: start the greenlets it spawned on other hubs (see OutsideStarts). */
     static void flushDeferred(Strand s) {
-        Object[] hubs = s.takeDeferredTo();
+        Hub[] hubs = s.takeDeferredTo();
         if (hubs != null) {
-            for (Object h : hubs) {
-                ((Hub) h).flushDeferredStarts();
+            for (Hub h : hubs) {
+                h.outsideStarts.flush();
             }
         }
     }
@@ -123,13 +161,13 @@ final class Waits {
             s.throwPending();
             return false;
         }
-        OutsideWait ow = null;
+        LoopExitDetector.OutsideWait ow = null;
         boolean interrupted = false;
         s.enterWait(Strand.IN_WAIT_EXTERNAL);
         try {
             if (loopExitHub != null && timeoutNanos == FOREVER) {
-                ow = new OutsideWait(Thread.currentThread(), blocker);
-                loopExitHub.addOutsideWaiter(ow);
+                ow = new LoopExitDetector.OutsideWait(Thread.currentThread(), blocker);
+                loopExitHub.loopExit.add(ow);
             }
             while (true) {
                 if (done.getAsBoolean()) {
@@ -155,35 +193,11 @@ final class Waits {
         } finally {
             s.exitWait();
             if (ow != null) {
-                loopExitHub.removeOutsideWaiter(ow);
+                loopExitHub.loopExit.remove(ow);
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /**
-     * One untimed wait of a thread outside the hub. The hub marks it with a LoopExit when nothing can ever end the
-     * wait; the mark belongs to this wait only, so it can never leak into the thread's next wait.
-     */
-    static final class OutsideWait {
-        private final Thread thread;
-        private final Object blocker;
-        volatile LoopExit loopExit;
-
-        OutsideWait(Thread thread, Object blocker) {
-            this.thread = thread;
-            this.blocker = blocker;
-        }
-
-        String describe() {
-            return "thread " + thread.getName() + " on " + Dumps.describe(blocker);
-        }
-
-        void loopExit(LoopExit e) {
-            loopExit = e;
-            LockSupport.unpark(thread);
         }
     }
 

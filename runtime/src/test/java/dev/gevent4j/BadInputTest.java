@@ -32,7 +32,7 @@ class BadInputTest {
             assertThrows(IllegalArgumentException.class, () -> g.join(Duration.ofMillis(-1)));
             assertThrows(IllegalArgumentException.class, () -> g.startLater(Duration.ofMillis(-1)));
             assertThrows(IllegalArgumentException.class,
-                    () -> Gevent.joinAll(List.of(g), Duration.ofMillis(-1), false));
+                    () -> Gevent.joinAll(List.of(g), Duration.ofMillis(-1)));
             assertEquals(1, g.get());
         }
     }

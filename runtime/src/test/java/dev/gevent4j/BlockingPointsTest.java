@@ -265,7 +265,7 @@ class BlockingPointsTest {
                 p.checkAfter();
                 return null;
             }).get();
-            assertEquals(0, hub.spawn(() -> Gevent.getHub().stats()[3]).get(), "IO registrations");
+            assertEquals(0, hub.spawn(() -> Gevent.getHub().snapshotStats().ioRegistrations()).get(), "IO registrations");
             assertEquals(fds, openFds(), "file descriptors");
         }
     }
@@ -289,7 +289,7 @@ class BlockingPointsTest {
                 p.checkAfter();
                 return null;
             }).get();
-            assertEquals(0, hub.spawn(() -> Gevent.getHub().stats()[3]).get(), "IO registrations");
+            assertEquals(0, hub.spawn(() -> Gevent.getHub().snapshotStats().ioRegistrations()).get(), "IO registrations");
             assertEquals(fds, openFds(), "file descriptors");
         }
     }

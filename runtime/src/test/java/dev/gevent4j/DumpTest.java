@@ -59,7 +59,7 @@ class DumpTest {
                 assertEquals(2, server.getAttribute(hubBean, "PendingTimers"));
                 assertTrue(List.of((String[]) server.getAttribute(new ObjectName("dev.gevent4j:type=Gevent"), "Hubs"))
                         .contains(hub.getName()));
-                parent.kill(new GreenletExit(), false, null);
+                parent.killNowait(new GreenletExit());
             } finally {
                 lock.unlock();
             }

@@ -73,7 +73,7 @@ class GreenletTest {
                 Gevent.sleep(60_000);
                 return "never";
             });
-            List<Greenlet<?>> done = Gevent.joinAll(List.of(slow, fast, never), Duration.ofMillis(500), false);
+            List<Greenlet<?>> done = Gevent.joinAll(List.of(slow, fast, never), Duration.ofMillis(500));
             assertEquals(List.of(fast, slow), done);
             never.kill();
         }
@@ -104,7 +104,7 @@ class GreenletTest {
                 return null;
             });
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Gevent.joinAll(List.of(bad, later), null, true));
+                    () -> Gevent.joinAllOrRaise(List.of(bad, later)));
             assertEquals("bad", e.getMessage());
             assertFalse(later.isDead());
             later.kill();

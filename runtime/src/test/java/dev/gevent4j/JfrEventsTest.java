@@ -31,7 +31,7 @@ class JfrEventsTest {
                 throw new IllegalStateException("recorded failure (expected in this test)");
             }).setName("failing").join();
             hub.spawn(() -> MonitorTest.spinFor(300)).setName("stalling").join();
-            while (hub.stalls < 1) { // the monitor has reported the stall (and committed its event)
+            while (hub.loop.counters.stalls < 1) { // the monitor has reported the stall (and committed its event)
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
             long t = HubMonitor.ticks;

@@ -102,7 +102,7 @@ class KillTest {
                 }
                 IllegalStateException custom = new IllegalStateException("custom");
                 awaitBlocked(sleeper);
-                sleeper.kill(custom, true, Duration.ofSeconds(5));
+                sleeper.kill(custom, Duration.ofSeconds(5));
                 assertSame(custom, sleeper.exception());
                 return null;
             }).get();
@@ -118,7 +118,7 @@ class KillTest {
                     return null;
                 });
                 awaitBlocked(g);
-                g.kill(new GreenletExit(), false, null);
+                g.killNowait(new GreenletExit());
                 assertFalse(g.isDead()); // the hub has not run it yet
                 g.join();
                 assertTrue(g.isSuccessful());
@@ -262,7 +262,7 @@ class KillTest {
     void aGreenletKillingItselfRaisesAtOnce() {
         try (Hub hub = Hub.create()) {
             Greenlet<Object> g = hub.spawn(() -> {
-                Gevent.getCurrent().kill(new GreenletExit("self"), false, null);
+                Gevent.getCurrent().killNowait(new GreenletExit("self"));
                 return "unreachable";
             });
             g.join();

@@ -90,7 +90,7 @@ class OutsideStartsStressTest {
                     throw new AssertionError("greenlet " + i + " ran " + runs.get(i) + " times");
                 }
             }
-            assertEquals(0, hub.deferredStartCount(), "starts still held");
+            assertEquals(0, hub.outsideStarts.heldCount(), "starts still held");
             Hub.Stats st = awaitIdle(hub);
             assertEquals(0, st.liveGreenlets(), "greenlets left: " + st);
         }

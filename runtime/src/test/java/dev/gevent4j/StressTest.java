@@ -88,7 +88,7 @@ class StressTest {
             }
             // the last driver is this platform thread
             drive(ops / DRIVERS, new Random(seed + DRIVERS), hubs, queue, server);
-            Gevent.joinAll(drivers, null, true);
+            Gevent.joinAllOrRaise(drivers);
             for (Greenlet<?> d : drivers) {
                 assertTrue(d.isSuccessful(), d + ": " + d.exception());
             }
@@ -99,15 +99,15 @@ class StressTest {
             }
             assertEquals(put.get(), taken.get(), "queue hand-offs");
         } finally {
-            acceptor.kill(new GreenletExit(), false, null);
+            acceptor.killNowait(new GreenletExit());
             consumer.kill();
             server.close();
             acceptor.join();
         }
         for (Hub h : hubs) {
-            long[] st = h.spawn(() -> Gevent.getHub().stats()).get();
-            assertEquals(0, st[2] - 1, h + ": live greenlets other than the stats probe: " + st[2]);
-            assertEquals(0, st[1], h + ": pending timers");
+            Hub.Stats st = h.spawn(() -> Gevent.getHub().snapshotStats()).get();
+            assertEquals(0, st.liveGreenlets() - 1, h + ": live greenlets other than the stats probe: " + st.liveGreenlets());
+            assertEquals(0, st.timers(), h + ": pending timers");
         }
         a.close();
         b.close();

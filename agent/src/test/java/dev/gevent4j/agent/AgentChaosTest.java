@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * A failure names its seed; {@code -Dgevent4j.chaos.seed=S} reruns that mix. More:
  * {@code -Dgevent4j.chaos.seeds=100 -Dgevent4j.chaos.bursts=200}.
  */
-@org.junit.jupiter.api.Timeout(value = 900, unit = TimeUnit.SECONDS) // JUnit's: dev.gevent4j.Timeout shares the name
+@org.junit.jupiter.api.Timeout(value = 900, unit = TimeUnit.SECONDS) // JUnit's @Timeout, fully qualified: dev.gevent4j.Timeout shares the name
 class AgentChaosTest {
     static final int DEFAULT_SEEDS = 3;
     static final int DEFAULT_BURSTS = 25;

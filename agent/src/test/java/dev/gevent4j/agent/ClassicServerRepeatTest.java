@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>More runs: {@code -Dgevent4j.classic.runs=N}.
  */
-@org.junit.jupiter.api.Timeout(value = 600, unit = TimeUnit.SECONDS) // JUnit's: dev.gevent4j.Timeout shares the name
+@org.junit.jupiter.api.Timeout(value = 600, unit = TimeUnit.SECONDS) // JUnit's @Timeout, fully qualified: dev.gevent4j.Timeout shares the name
 class ClassicServerRepeatTest {
     static final int CONNECTIONS = 2_000;
     static final int ROUNDS = 20;

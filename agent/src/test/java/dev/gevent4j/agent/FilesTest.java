@@ -214,7 +214,7 @@ class FilesTest extends HubPerTest {
                                 e.getKey().getName().startsWith(hub.getName() + "-pool-")
                                         && Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("read0"))));
                 IllegalStateException kill = new IllegalStateException("killed during a pool read");
-                reader.kill(kill, true, Duration.ofMillis(300));
+                reader.kill(kill, Duration.ofMillis(300));
                 assertTrue(!reader.isDead(), "the kill abandoned the read on the pool");
                 raf.write('A'); // this platform thread: the JDK's own write; the pool's read returns 'A'
                 assertTrue(reader.join(Duration.ofSeconds(30)));

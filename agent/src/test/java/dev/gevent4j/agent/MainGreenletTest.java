@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * uncaught exception (the launcher's report, exit status 1), {@code System.exit} with shutdown hooks; with
  * {@code main=false} it stays on the JVM's main thread. Each case runs the real agent in a child JVM.
  */
-@org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS) // JUnit's: dev.gevent4j.Timeout shares the name
+@org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS) // JUnit's @Timeout, fully qualified: dev.gevent4j.Timeout shares the name
 class MainGreenletTest {
     private static final String COMMON = """
             a thread main creates is a daemon: false

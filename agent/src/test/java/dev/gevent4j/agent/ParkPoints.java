@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
@@ -35,6 +36,7 @@ import java.util.stream.Stream;
  * {@link Point#block} parks the calling greenlet, and {@link Point#stillWorks} checks, after the greenlet was killed
  * or timed out there, that the primitive is consistent (no waiter node left, lock or monitor free, barrier broken as
  * the JDK's interrupt rule says) and still usable by other greenlets. Made and checked on the test's own thread.
+ * {@link #all()} lists the interruptible waits, {@link #uninterruptible()} the JDK's uninterruptible ones.
  *
  * <pre>{@code
  * ParkPoints.all().forEach(c -> { Point p = c.make().apply(hub); ... p.block() in a greenlet ...; p.stillWorks(hub); });
@@ -52,6 +54,15 @@ final class ParkPoints {
         /** Releases what the case holds (a platform thread, a lock), also when the test failed half-way. */
         @Override
         default void close() {}
+    }
+
+    /**
+     * A park point of one of the JDK's uninterruptible waits ({@link #uninterruptible()}): {@link #release} (on the
+     * test's thread) makes the condition {@link #block} waits for hold, so that a thread that ignored an interrupt
+     * there returns.
+     */
+    interface Releasable extends Point {
+        void release() throws Exception;
     }
 
     record Case(String name, Function<Hub, Point> make) {
@@ -91,6 +102,7 @@ final class ParkPoints {
         };
     }
 
+    /** The park points of interruptible waits: on a platform thread an interrupt ends them with InterruptedException. */
     static Stream<Case> all() {
         return Stream.of(
                 new Case("Thread.sleep", hub -> point(() -> Thread.sleep(60_000), h -> { })),
@@ -156,6 +168,315 @@ final class ParkPoints {
                         }).get(LONG));
                     });
                 }));
+    }
+
+    /**
+     * The park points of the JDK's uninterruptible waits (each {@link Point} is a {@link Releasable}): on a platform
+     * thread an interrupt is recorded and the wait goes on; on a greenlet a kill or Timeout ends them.
+     */
+    static Stream<Case> uninterruptible() {
+        return Stream.of(
+                reentrantLockLock("ReentrantLock.lock", false),
+                reentrantLockLock("ReentrantLock(fair).lock", true),
+                readWriteLockLock("ReentrantReadWriteLock.writeLock.lock", false),
+                readWriteLockLock("ReentrantReadWriteLock.readLock.lock", true),
+                semaphoreUninterruptibly("Semaphore.acquireUninterruptibly", 1),
+                semaphoreUninterruptibly("Semaphore.acquireUninterruptibly(2)", 2),
+                awaitUninterruptibly("Condition.awaitUninterruptibly", false),
+                awaitUninterruptibly("ReentrantReadWriteLock condition awaitUninterruptibly", true),
+                stampedLockUninterruptibly("StampedLock.writeLock", 0),
+                stampedLockUninterruptibly("StampedLock.readLock", 1),
+                stampedLockUninterruptibly("StampedLock.asWriteLock().lock", 2),
+                stampedLockUninterruptibly("StampedLock.asReadLock().lock", 3),
+                completableFutureJoin(),
+                forkJoinTaskJoin("ForkJoinTask.join", 0),
+                forkJoinTaskJoin("ForkJoinTask.quietlyJoin()", 1),
+                forkJoinTaskJoin("ForkJoinTask.quietlyJoinUninterruptibly(timeout)", 2),
+                phaserAwaitAdvance("Phaser.awaitAdvance", false),
+                phaserAwaitAdvance("Phaser.arriveAndAwaitAdvance", true));
+    }
+
+    private static Case reentrantLockLock(String name, boolean fair) {
+        return new Case(name, hub -> {
+            ReentrantLock lock = new ReentrantLock(fair);
+            lock.lock(); // held by the test thread until stillWorks or release
+            return new Releasable() {
+                public void block() {
+                    lock.lock();
+                    lock.unlock();
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertFalse(lock.hasQueuedThreads(), "the killed waiter's node is cancelled");
+                    assertEquals(1, lock.getHoldCount(), "only the test thread holds the lock");
+                    lock.unlock();
+                    assertFalse(lock.isLocked());
+                    assertTrue(h.spawn(() -> {
+                        lock.lock();
+                        try {
+                            return lock.isHeldByCurrentThread();
+                        } finally {
+                            lock.unlock();
+                        }
+                    }).get(LONG));
+                    assertFalse(lock.isLocked());
+                }
+
+                public void release() {
+                    lock.unlock();
+                }
+
+                public void close() {
+                    if (lock.isHeldByCurrentThread()) {
+                        lock.unlock();
+                    }
+                }
+            };
+        });
+    }
+
+    private static Case readWriteLockLock(String name, boolean read) {
+        return new Case(name, hub -> {
+            ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+            rw.writeLock().lock(); // held by the test thread until stillWorks or release
+            Lock l = read ? rw.readLock() : rw.writeLock();
+            return new Releasable() {
+                public void block() {
+                    l.lock();
+                    l.unlock();
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertFalse(rw.hasQueuedThreads(), "the killed waiter's node is cancelled");
+                    assertEquals(0, rw.getReadLockCount());
+                    assertEquals(1, rw.getWriteHoldCount(), "only the test thread holds the lock");
+                    rw.writeLock().unlock();
+                    assertTrue(h.spawn(() -> {
+                        l.lock();
+                        l.unlock();
+                        return rw.getReadLockCount() == 0 && !rw.isWriteLocked();
+                    }).get(LONG));
+                }
+
+                public void release() {
+                    rw.writeLock().unlock();
+                }
+
+                public void close() {
+                    if (rw.isWriteLockedByCurrentThread()) {
+                        rw.writeLock().unlock();
+                    }
+                }
+            };
+        });
+    }
+
+    private static Case semaphoreUninterruptibly(String name, int permits) {
+        return new Case(name, hub -> {
+            Semaphore s = new Semaphore(permits - 1); // one short
+            return new Releasable() {
+                public void block() {
+                    if (permits == 1) {
+                        s.acquireUninterruptibly();
+                    } else {
+                        s.acquireUninterruptibly(permits);
+                    }
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertFalse(s.hasQueuedThreads(), "the killed waiter's node is cancelled");
+                    assertEquals(permits - 1, s.availablePermits(), "the killed waiter took no permit");
+                    s.release();
+                    assertTrue(h.spawn(() -> {
+                        s.acquireUninterruptibly(permits);
+                        return s.availablePermits() == 0;
+                    }).get(LONG));
+                }
+
+                public void release() {
+                    s.release();
+                }
+            };
+        });
+    }
+
+    private static Case awaitUninterruptibly(String name, boolean readWriteLock) {
+        return new Case(name, hub -> {
+            ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+            ReentrantLock rl = new ReentrantLock();
+            Lock lock = readWriteLock ? rw.writeLock() : rl;
+            Condition c = lock.newCondition();
+            return new Releasable() {
+                public void block() {
+                    lock.lock();
+                    try {
+                        c.awaitUninterruptibly();
+                    } finally {
+                        lock.unlock(); // IllegalMonitorStateException if the wait ended without the lock
+                    }
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertTrue(lock.tryLock(), "the killed waiter released the lock");
+                    try {
+                        assertFalse(readWriteLock ? rw.hasWaiters(c) : rl.hasWaiters(c), "no waiter left");
+                    } finally {
+                        lock.unlock();
+                    }
+                    Greenlet<Boolean> waiter = h.spawn(() -> {
+                        lock.lock();
+                        try {
+                            c.awaitUninterruptibly();
+                            return true;
+                        } finally {
+                            lock.unlock();
+                        }
+                    });
+                    awaitParked(waiter);
+                    release();
+                    assertTrue(waiter.get(LONG));
+                }
+
+                public void release() {
+                    lock.lock();
+                    try {
+                        c.signal();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            };
+        });
+    }
+
+    private static Case stampedLockUninterruptibly(String name, int how) {
+        return new Case(name, hub -> {
+            StampedLock sl = new StampedLock();
+            long held = sl.writeLock(); // released in stillWorks or release
+            return new Releasable() {
+                boolean released;
+
+                public void block() {
+                    switch (how) {
+                        case 0 -> sl.unlockWrite(sl.writeLock());
+                        case 1 -> sl.unlockRead(sl.readLock());
+                        case 2 -> {
+                            Lock w = sl.asWriteLock();
+                            w.lock();
+                            w.unlock();
+                        }
+                        default -> {
+                            Lock r = sl.asReadLock();
+                            r.lock();
+                            r.unlock();
+                        }
+                    }
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertTrue(sl.isWriteLocked());
+                    assertEquals(0, sl.getReadLockCount());
+                    release();
+                    assertFalse(sl.isWriteLocked() || sl.isReadLocked());
+                    assertTrue(h.spawn(() -> {
+                        sl.unlockRead(sl.readLock());
+                        sl.unlockWrite(sl.writeLock());
+                        return !sl.isWriteLocked() && !sl.isReadLocked();
+                    }).get(LONG));
+                }
+
+                public void release() {
+                    released = true;
+                    sl.unlockWrite(held);
+                }
+
+                public void close() {
+                    if (!released) {
+                        sl.unlockWrite(held);
+                    }
+                }
+            };
+        });
+    }
+
+    private static Case completableFutureJoin() {
+        return new Case("CompletableFuture.join", hub -> {
+            CompletableFuture<String> f = new CompletableFuture<>();
+            return new Releasable() {
+                public void block() {
+                    f.join();
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertEquals(0, f.getNumberOfDependents(), "the waiter's Signaller is unlinked");
+                    Greenlet<String> reader = h.spawn(() -> f.join());
+                    awaitParked(reader);
+                    release();
+                    assertEquals("v", reader.get(LONG));
+                }
+
+                public void release() {
+                    f.complete("v");
+                }
+            };
+        });
+    }
+
+    private static Case forkJoinTaskJoin(String name, int how) {
+        return new Case(name, hub -> {
+            ForkJoinTask<String> t = ForkJoinTask.adapt(() -> "never run");
+            return new Releasable() {
+                public void block() {
+                    switch (how) {
+                        case 0 -> t.join();
+                        case 1 -> t.quietlyJoin();
+                        default -> t.quietlyJoinUninterruptibly(60, TimeUnit.SECONDS);
+                    }
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertFalse(t.isDone());
+                    Greenlet<String> reader = h.spawn(() -> t.join());
+                    awaitParked(reader);
+                    release();
+                    assertEquals("v", reader.get(LONG));
+                }
+
+                public void release() {
+                    t.complete("v");
+                }
+            };
+        });
+    }
+
+    private static Case phaserAwaitAdvance(String name, boolean arrive) {
+        return new Case(name, hub -> {
+            Phaser ph = new Phaser(arrive ? 2 : 1);
+            return new Releasable() {
+                public void block() {
+                    if (arrive) {
+                        ph.arriveAndAwaitAdvance();
+                    } else {
+                        ph.awaitAdvance(0);
+                    }
+                }
+
+                public void stillWorks(Hub h) throws Exception {
+                    assertEquals(0, ph.getPhase());
+                    assertEquals(arrive ? 1 : 0, ph.getArrivedParties(),
+                            "an arrival before the wait counts, as after awaitAdvanceInterruptibly's interrupt");
+                    Greenlet<Integer> waiter = h.spawn(() -> ph.awaitAdvance(0));
+                    awaitParked(waiter);
+                    release();
+                    assertEquals(1, waiter.get(LONG));
+                    assertEquals(1, ph.getPhase());
+                }
+
+                public void release() {
+                    ph.arrive();
+                }
+            };
+        });
     }
 
     private static Case objectWait(String name, long millis) {

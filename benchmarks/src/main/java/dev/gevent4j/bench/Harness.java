@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The side-by-side benchmark harness (issue 6): runs each workload on each contender on this machine, prints a
+ * The side-by-side benchmark harness: runs each workload on each contender on the machine it runs on, prints a
  * table with every figure and its ratio to gevent4j, and writes RESULTS.md and an SVG chart. Started by
  * {@code benchmarks/run}, which builds the jar and installs the peers (python3-gevent, wrk) first.
  *

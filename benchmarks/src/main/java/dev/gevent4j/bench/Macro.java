@@ -55,7 +55,7 @@ final class Macro {
                 case THREADS -> {
                     cmd = Env.javaCommand(List.of(), "dev.gevent4j.bench.macro.SleepFanOut", "threads",
                             "" + threadsN, sleep, heapSleep);
-                    note = String.format("%,d threads (100,000 OS threads exceed this machine's limits); heap only, "
+                    note = String.format("%,d threads (100,000 OS threads exceed the usual thread limits); heap only, "
                             + "their stacks are native memory", threadsN);
                 }
                 default -> {

@@ -117,18 +117,18 @@ public final class AsyncResult<T> implements Waitable {
 
     /** Waits until completed; returns the value or raises the exception. */
     public T get() {
-        waitReady(Internals.FOREVER);
+        waitReady(Durations.FOREVER);
         return result();
     }
 
     /**
-     * Like {@link #get()}, waiting at most {@code timeout}.
+     * Like {@link #get()}, waiting at most {@code timeout} (null = no limit).
      *
      * @throws Timeout if not completed within {@code timeout}
-     * @throws IllegalArgumentException if timeout is null or negative
+     * @throws IllegalArgumentException if timeout is negative
      */
     public T get(Duration timeout) {
-        if (!waitReady(Durations.requiredNanos(timeout, "timeout"))) {
+        if (!waitReady(Durations.timeoutNanos(timeout, "timeout"))) {
             throw new Timeout(timeout, "timed out after " + timeout + " waiting for " + this);
         }
         return result();
@@ -141,7 +141,7 @@ public final class AsyncResult<T> implements Waitable {
 
     /** Waits until completed and returns the value (null if completed with an exception). Never raises it. */
     public T await() {
-        waitReady(Internals.FOREVER);
+        waitReady(Durations.FOREVER);
         return value();
     }
 
@@ -169,14 +169,7 @@ public final class AsyncResult<T> implements Waitable {
             return false;
         }
         boolean internal = affinity.internalWait();
-        WaitNode node = WaitNode.forCurrentThread(null);
-        synchronized (lock) {
-            if (state != PENDING) {
-                return true;
-            }
-            waiters.add(node);
-        }
-        return WaitList.await(lock, waiters, node, nanos, internal, this, null);
+        return WaitList.awaitUnless(lock, waiters, () -> state != PENDING, nanos, internal, this);
     }
 
     @Override
@@ -186,13 +179,7 @@ public final class AsyncResult<T> implements Waitable {
         synchronized (lock) {
             if (state == PENDING) {
                 waiters.add(node);
-                return () -> {
-                    synchronized (lock) {
-                        if (node.cancel()) {
-                            waiters.remove(node);
-                        }
-                    }
-                };
+                return WaitList.remover(lock, waiters, node);
             }
         }
         notifier.run();

@@ -78,7 +78,7 @@ public final class Event implements Waitable {
 
     /** Waits until the flag is set (returns at once if it is). */
     public void await() {
-        await0(Internals.FOREVER);
+        await0(Durations.FOREVER);
     }
 
     /**
@@ -99,14 +99,7 @@ public final class Event implements Waitable {
             return false;
         }
         boolean internal = affinity.internalWait();
-        WaitNode node = WaitNode.forCurrentThread(null);
-        synchronized (lock) {
-            if (flag) {
-                return true;
-            }
-            waiters.add(node);
-        }
-        return WaitList.await(lock, waiters, node, nanos, internal, this, null);
+        return WaitList.awaitUnless(lock, waiters, () -> flag, nanos, internal, this);
     }
 
     @Override
@@ -116,13 +109,7 @@ public final class Event implements Waitable {
         synchronized (lock) {
             if (!flag) {
                 waiters.add(node);
-                return () -> {
-                    synchronized (lock) {
-                        if (node.cancel()) {
-                            waiters.remove(node);
-                        }
-                    }
-                };
+                return WaitList.remover(lock, waiters, node);
             }
         }
         notifier.run();

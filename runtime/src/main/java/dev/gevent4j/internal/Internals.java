@@ -1,101 +1,114 @@
 package dev.gevent4j.internal;
 
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.Hub;
+import io.netty.channel.ManualIoEventLoop;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
- * The runtime's hooks for gevent4j's own packages (event, lock, queue, pool, io, the agent's bootstrap classes):
- * the one blocking primitive, the current strand, and hub timers. Not API: it may change in any release.
+ * The one seam between the core package {@code dev.gevent4j} and the code that needs its package-private parts: the
+ * runtime's other packages (event, lock, queue, pool, io) and the agent's hooks. Everything crosses here, typed: the
+ * one blocking primitive, hub timers, a start without the outside-spawn hold, and a hub's Netty loop for raw fd
+ * registrations. Not API: it may change in any release.
  *
- * <p>Registered by {@code dev.gevent4j.Gevent}'s static initializer (the JDK's SharedSecrets pattern), so that the
- * blocking primitive can stay package-private in {@code dev.gevent4j}.
+ * <pre>{@code
+ * // a primitive of another package parks the caller through the runtime's one wait
+ * boolean fired = Internals.await(() -> done, Durations.FOREVER, false, null, this);
+ * }</pre>
+ *
+ * <p>The implementation is {@code dev.gevent4j.RuntimeHooks}, created by this class's static initializer (the JDK's
+ * SharedSecrets pattern, turned round: nothing registers from outside). There is no way to replace it: application
+ * code that calls this class gets the runtime's own behaviour, never a substitute. Thread contracts are those of the
+ * methods below.
  */
 public final class Internals {
-    /** What the runtime provides; see the static methods for the contracts. */
+    /*
+     * Why no register(Hooks): a public registration method let any class replace the blocking primitive. The hooks
+     * object is instead created here, reflectively (its class is package-private in dev.gevent4j), into a final
+     * field. RuntimeHooks has no static initializer of its own, so this class's initialization never waits for
+     * another class's, whichever thread gets here first.
+     */
+
+    /** What the runtime provides; see the static methods of {@link Internals} for the contracts. */
     public interface Hooks {
-        boolean await(BooleanSupplier done, long timeoutNanos, boolean internal, Object loopExitHub, Object blocker);
+        boolean await(BooleanSupplier done, long timeoutNanos, boolean internal, Hub loopExitHub, Object blocker);
 
-        Strand currentStrand();
+        void awaitReleasing(BooleanSupplier done, Runnable release, Object blocker);
 
-        Object currentHub();
+        void addTimer(Hub hub, TimerQueue.Timer timer);
 
-        void addTimer(Object hub, TimerQueue.Timer timer);
+        void cancelTimer(Hub hub, TimerQueue.Timer timer);
 
-        void cancelTimer(Object hub, TimerQueue.Timer timer);
+        Hub hubOfCarrier(Executor scheduler);
 
-        Object hubOfCarrier(java.util.concurrent.Executor scheduler);
+        void startWithoutHold(Greenlet<?> greenlet);
 
-        void startWithoutHold(dev.gevent4j.Greenlet<?> greenlet);
+        ManualIoEventLoop eventLoop(Hub hub);
+
+        void ioRegistered(Hub hub, int delta);
     }
 
-    /** {@link #await}'s timeout meaning "no limit". */
-    public static final long FOREVER = -1;
+    private static final Hooks HOOKS;
 
-    private static volatile Hooks hooks;
+    static {
+        try {
+            var c = Class.forName("dev.gevent4j.RuntimeHooks", true, Internals.class.getClassLoader())
+                    .getDeclaredConstructor();
+            c.setAccessible(true);
+            HOOKS = (Hooks) c.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private Internals() {}
-
-    /** Called once by the runtime. */
-    public static void register(Hooks h) {
-        hooks = h;
-    }
-
-    private static Hooks hooks() {
-        Hooks h = hooks;
-        if (h == null) {
-            try {
-                Class.forName("dev.gevent4j.Gevent", true, Internals.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-            h = hooks;
-        }
-        return h;
-    }
 
     /**
      * Parks the calling greenlet (or thread) until {@code done} is true, the timeout passes, or a kill, Timeout or
      * LoopExit is raised in it; see {@code dev.gevent4j.Waits}. In a greenlet the timeout is a timer on its hub.
      * {@code done} is re-evaluated on the waiting thread after every unpark, so wakers just set their state and
-     * {@link java.util.concurrent.locks.LockSupport#unpark} the waiter.
+     * {@link java.util.concurrent.locks.LockSupport#unpark} the waiter. Any thread but a hub's own.
      *
-     * @param timeoutNanos {@link #FOREVER} or a timeout in nanoseconds
+     * @param timeoutNanos {@link Durations#FOREVER} or a timeout in nanoseconds
      * @param internal     true if only greenlets (of the waiter's hub) are expected to end the wait: such waits count
      *                     towards LoopExit detection
-     * @param loopExitHub  for a waiter outside any hub: the {@code Hub} whose greenlets must end the wait (it may
-     *                     then raise LoopExit), or null
+     * @param loopExitHub  for a waiter outside any hub: the hub whose greenlets must end the wait (it may then raise
+     *                     LoopExit), or null
      * @return whether {@code done} became true (false: timed out)
      */
-    public static boolean await(BooleanSupplier done, long timeoutNanos, boolean internal, Object loopExitHub,
+    public static boolean await(BooleanSupplier done, long timeoutNanos, boolean internal, Hub loopExitHub,
                                 Object blocker) {
-        return hooks().await(done, timeoutNanos, internal, loopExitHub, blocker);
+        return HOOKS.await(done, timeoutNanos, internal, loopExitHub, blocker);
     }
 
-    /** The calling greenlet's strand, or the calling thread's outside strand. */
-    public static Strand currentStrand() {
-        return hooks().currentStrand();
-    }
-
-    /** The calling greenlet's {@code Hub}, or null outside any greenlet. */
-    public static Object currentHub() {
-        return hooks().currentHub();
+    /**
+     * Parks the calling greenlet until {@code done} is true, for a waiter that holds something only its hub can give
+     * back (an fd registration): a kill, Timeout or interrupt does not end the wait at once; it runs
+     * {@code release} once (which MUST lead to {@code done}: typically a task posted to the hub), and the wait goes
+     * on until {@code done}. Then a kill or Timeout is raised; an interrupt is kept as the interrupt status. No
+     * timeout of its own (the caller's hub timer makes {@code done} true). MUST be called from a greenlet.
+     */
+    public static void awaitReleasing(BooleanSupplier done, Runnable release, Object blocker) {
+        HOOKS.awaitReleasing(done, release, blocker);
     }
 
     /** Adds a timer to {@code hub}'s loop; its {@code fire()} runs on the hub thread. Any thread. */
-    public static void addTimer(Object hub, TimerQueue.Timer timer) {
-        hooks().addTimer(hub, timer);
+    public static void addTimer(Hub hub, TimerQueue.Timer timer) {
+        HOOKS.addTimer(hub, timer);
+    }
+
+    /** Removes a timer from {@code hub}'s loop if still pending. Any thread. */
+    public static void cancelTimer(Hub hub, TimerQueue.Timer timer) {
+        HOOKS.cancelTimer(hub, timer);
     }
 
     /**
      * On a hub's platform thread: that hub, if {@code scheduler} is its virtual-thread scheduler (the greenlet being
-     * unmounted belongs to it); else null. For the agent's timer patch.
+     * unmounted belongs to it); else null. For the agent's timer patch. Any thread.
      */
-    public static Object hubOfCarrier(java.util.concurrent.Executor scheduler) {
-        return hooks().hubOfCarrier(scheduler);
-    }
-
-    /** Removes a timer from {@code hub}'s loop if still pending. Any thread. */
-    public static void cancelTimer(Object hub, TimerQueue.Timer timer) {
-        hooks().cancelTimer(hub, timer);
+    public static Hub hubOfCarrier(Executor scheduler) {
+        return HOOKS.hubOfCarrier(scheduler);
     }
 
     /**
@@ -105,7 +118,24 @@ public final class Internals {
      *
      * @throws IllegalStateException if the greenlet's hub is closed
      */
-    public static void startWithoutHold(dev.gevent4j.Greenlet<?> greenlet) {
-        hooks().startWithoutHold(greenlet);
+    public static void startWithoutHold(Greenlet<?> greenlet) {
+        HOOKS.startWithoutHold(greenlet);
+    }
+
+    /**
+     * The hub's Netty loop, for registering a raw fd ({@code eventLoop(hub).register(handle)}) and for tasks that
+     * must run on the hub thread even while it closes. Registrations MUST be made from the hub thread, and each MUST
+     * be counted with {@link #ioRegistered} while it is active.
+     */
+    public static ManualIoEventLoop eventLoop(Hub hub) {
+        return HOOKS.eventLoop(hub);
+    }
+
+    /**
+     * Counts IO registrations ({@code +1} when one becomes active, {@code -1} when cancelled): while any is active
+     * the hub has work and never raises LoopExit. MUST be called from the hub thread.
+     */
+    public static void ioRegistered(Hub hub, int delta) {
+        HOOKS.ioRegistered(hub, delta);
     }
 }

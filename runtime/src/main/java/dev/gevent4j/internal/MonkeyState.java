@@ -6,10 +6,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the gevent4j agent patched in this JVM, as {@link dev.gevent4j.Monkey} reports it. Written once by the agent
- * at start-up (and as classes are transformed); read by anyone. Not API.
+ * What the gevent4j agent patched in this JVM, as {@link dev.gevent4j.Monkey} reports it. Written by the agent only:
+ * once at start-up ({@link #agentStarted}), then as classes are transformed; read by anyone. Not API.
+ *
+ * <pre>{@code
+ * MonkeyState.agentStarted(options, enabled, patchToOption);   // the agent's premain, once
+ * MonkeyState.transformed("java.lang.Thread#start()V");        // the agent, per transformed method
+ * }</pre>
+ *
+ * <p>The writers refuse ({@link IllegalCallerException}) any caller that is not a class of the agent's package
+ * {@code dev.gevent4j.internal.agent} from the same code source as the one that started it, and a second
+ * {@code agentStarted}: application code cannot make {@code Monkey.isPatched} lie. Nothing here blocks.
  */
 public final class MonkeyState {
+    /*
+     * Why a caller check and not a module boundary: with the agent the runtime is on the bootstrap class path and
+     * the agent on the system class path, both in unnamed modules, where a module-info is ignored (see
+     * docs/architecture.md, "Internals stay internal"). The caller's class and code source are what is left.
+     */
+    private static final String AGENT_PACKAGE = "dev.gevent4j.internal.agent";
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    /** Where the agent that started came from; its classes alone may write afterwards. */
+    private static volatile java.security.CodeSource agentSource;
+
     private static volatile boolean attached;
     private static volatile Map<String, Boolean> options = Map.of();
     private static volatile List<String> allOptions = List.of();
@@ -20,23 +39,58 @@ public final class MonkeyState {
 
     private MonkeyState() {}
 
-    /** Called by the agent once, before it installs any patch. */
-    public static void agentStarted(List<String> validOptions, Map<String, Boolean> enabled,
-                                    Map<String, String> patchToOption) {
+    /**
+     * Called by the agent once, before it installs any patch.
+     *
+     * @throws IllegalCallerException if the caller is not the agent, or the agent already started
+     */
+    public static synchronized void agentStarted(List<String> validOptions, Map<String, Boolean> enabled,
+                                                 Map<String, String> patchToOption) {
+        Class<?> caller = WALKER.getCallerClass();
+        if (!inAgentPackage(caller)) {
+            throw new IllegalCallerException("MonkeyState is written by the gevent4j agent only, not by " + caller);
+        }
+        if (attached) {
+            throw new IllegalCallerException("the gevent4j agent already started in this JVM");
+        }
+        agentSource = caller.getProtectionDomain().getCodeSource();
         allOptions = List.copyOf(validOptions);
         options = Collections.unmodifiableMap(new LinkedHashMap<>(enabled));
         patchOptions = Collections.unmodifiableMap(new LinkedHashMap<>(patchToOption));
         attached = true;
     }
 
-    /** The agent transformed the JDK method {@code patchId} ("class#method(descriptor)"). */
+    /**
+     * The agent transformed the JDK method {@code patchId} ("class#method(descriptor)").
+     *
+     * @throws IllegalCallerException if the caller is not the agent
+     */
     public static void transformed(String patchId) {
+        checkAgent(WALKER.getCallerClass());
         TRANSFORMED.put(patchId, Boolean.TRUE);
     }
 
-    /** The agent could not apply {@code patchId}; {@code why} says what was missing. */
+    /**
+     * The agent could not apply {@code patchId}; {@code why} says what was missing.
+     *
+     * @throws IllegalCallerException if the caller is not the agent
+     */
     public static void skipped(String patchId, String why) {
+        checkAgent(WALKER.getCallerClass());
         SKIPPED.put(patchId, why);
+    }
+
+    private static boolean inAgentPackage(Class<?> c) {
+        return c.getPackageName().equals(AGENT_PACKAGE) || c.getPackageName().startsWith(AGENT_PACKAGE + ".");
+    }
+
+    /** The agent's classes only; once it started, only those from the code source it started from. */
+    private static void checkAgent(Class<?> caller) {
+        java.security.CodeSource started = agentSource;
+        if (!inAgentPackage(caller)
+                || (started != null && !started.equals(caller.getProtectionDomain().getCodeSource()))) {
+            throw new IllegalCallerException("MonkeyState is written by the gevent4j agent only, not by " + caller);
+        }
     }
 
     public static boolean attached() {

@@ -1,5 +1,6 @@
 package dev.gevent4j.internal;
 
+import dev.gevent4j.Hub;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -41,12 +42,12 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
     private volatile int waitState;
     private volatile boolean interruptedByDelivery;
 
-    /** Hubs holding greenlets this strand spawned that wait for it to block (see Hub.startFromOutside). */
-    private Object deferredTo;
-    private java.util.ArrayList<Object> moreDeferredTo;
+    /** Hubs holding greenlets this strand spawned that wait for it to block (see OutsideStarts). */
+    private Hub deferredTo;
+    private java.util.ArrayList<Hub> moreDeferredTo;
 
     /** Records that this strand deferred a greenlet start to {@code hub}. MUST run on this strand. */
-    public void noteDeferredTo(Object hub) {
+    public void noteDeferredTo(Hub hub) {
         if (deferredTo == null || deferredTo == hub) {
             deferredTo = hub;
         } else {
@@ -60,16 +61,16 @@ public final class Strand implements Thread.UncaughtExceptionHandler {
     }
 
     /** Takes the hubs recorded by {@link #noteDeferredTo}, or null. MUST run on this strand. */
-    public Object[] takeDeferredTo() {
+    public Hub[] takeDeferredTo() {
         if (deferredTo == null) {
             return null;
         }
-        Object[] r;
+        Hub[] r;
         if (moreDeferredTo == null) {
-            r = new Object[] {deferredTo};
+            r = new Hub[] {deferredTo};
         } else {
             moreDeferredTo.add(0, deferredTo);
-            r = moreDeferredTo.toArray();
+            r = moreDeferredTo.toArray(new Hub[0]);
             moreDeferredTo = null;
         }
         deferredTo = null;

@@ -132,5 +132,13 @@ public final class TimerQueue {
 
         /** Runs on the hub thread when the deadline has passed. */
         public abstract void fire();
+
+        /**
+         * Whether the timer was cancelled before it was queued: a timer added from another thread is queued by a task
+         * on the hub, which skips it then. False unless overridden.
+         */
+        public boolean isCancelled() {
+            return false;
+        }
     }
 }

@@ -67,6 +67,20 @@ public final class WaitList {
         return out;
     }
 
+    /**
+     * What un-registers {@code node} (a notifier added to {@code list} under {@code lock}): it cancels the node and
+     * removes it, under {@code lock}, unless it was fired first. Any thread; idempotent.
+     */
+    public static Runnable remover(Object lock, WaitList list, WaitNode node) {
+        return () -> {
+            synchronized (lock) {
+                if (node.cancel()) {
+                    list.remove(node);
+                }
+            }
+        };
+    }
+
     /** Wakes nodes returned by {@link #fireAll}, in order. Call without holding the lock. */
     public static void wakeAll(WaitNode[] fired) {
         if (fired != null) {
@@ -79,6 +93,25 @@ public final class WaitList {
     }
 
     /**
+     * Parks the caller until {@code done} holds: if it does not yet (checked under {@code lock}), adds a node for
+     * the caller to {@code list} and waits for it to be fired, as {@link #await} (nothing is handed over). The waker
+     * makes {@code done} true and fires the list under {@code lock}.
+     *
+     * @return true if {@code done} held or the node was fired, false if the timeout passed
+     */
+    public static boolean awaitUnless(Object lock, WaitList list, java.util.function.BooleanSupplier done,
+                                      long timeoutNanos, boolean internal, Object blocker) {
+        WaitNode node = WaitNode.forCurrentThread(null);
+        synchronized (lock) {
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            list.add(node);
+        }
+        return await(lock, list, node, timeoutNanos, internal, blocker, null);
+    }
+
+    /**
      * Parks the caller until {@code node} (already added to {@code list} under {@code lock}) is fired, the timeout
      * passes, or a kill or Timeout is raised in it.
      *
@@ -87,7 +120,7 @@ public final class WaitList {
      * (under no lock) so the primitive can give back what was handed over (a permit, an element), and the
      * throwable propagates.
      *
-     * @param timeoutNanos {@link Internals#FOREVER}, or nanoseconds (0 = do not wait)
+     * @param timeoutNanos {@link Durations#FOREVER}, or nanoseconds (0 = do not wait)
      * @param internal     whether the wait counts towards LoopExit detection (see {@link HubAffinity})
      * @return true if the node was fired, false if the timeout passed
      */

@@ -3,6 +3,7 @@ package dev.gevent4j.io;
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.Hub;
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.io.internal.HandlerGroup;
 import dev.gevent4j.pool.Pool;
 import java.io.IOException;
@@ -92,10 +93,7 @@ final class ServerLifecycle {
 
     <S> S stopTimeout(Duration grace, S server) {
         checkNew();
-        Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("stopTimeout is " + grace + "; it must be >= 0");
-        }
+        Durations.requiredNanos(grace, "stopTimeout");
         stopTimeout = grace;
         return server;
     }
@@ -189,10 +187,7 @@ final class ServerLifecycle {
 
     /** See the class comment; idempotent, and a server stopped while new can no longer start. */
     void stop(Duration grace) {
-        Objects.requireNonNull(grace, "grace");
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace is " + grace + "; it must be >= 0");
-        }
+        Durations.requiredNanos(grace, "grace");
         synchronized (this) {
             if (state != State.STARTED) {
                 state = State.STOPPED;

@@ -4,7 +4,8 @@ import dev.gevent4j.Config;
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.Hub;
-import dev.gevent4j.internal.Internals;
+import dev.gevent4j.internal.Durations;
+import dev.gevent4j.internal.OneShotLatch;
 import dev.gevent4j.io.internal.PipeFd;
 import dev.gevent4j.io.internal.PipeInputStream;
 import dev.gevent4j.io.internal.PipeOutputStream;
@@ -20,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A child process whose stdin, stdout and stderr are used from greenlets without ever blocking the hub (gevent's
@@ -69,8 +68,7 @@ public final class Subprocess implements AutoCloseable {
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
-    private final ConcurrentLinkedQueue<Thread> exitWaiters = new ConcurrentLinkedQueue<>();
-    private volatile boolean exited;
+    private final OneShotLatch exited = new OneShotLatch();
 
     private Subprocess(List<String> command, Process process, PipeFd in, PipeFd out, PipeFd err) {
         this.command = command;
@@ -81,13 +79,7 @@ public final class Subprocess implements AutoCloseable {
         this.stdin = in != null ? new PipeOutputStream(in) : OutputStream.nullOutputStream();
         this.stdout = out != null ? new PipeInputStream(out) : InputStream.nullInputStream();
         this.stderr = err != null ? new PipeInputStream(err) : InputStream.nullInputStream();
-        process.onExit().thenRun(() -> {
-            exited = true;
-            Thread t;
-            while ((t = exitWaiters.poll()) != null) {
-                LockSupport.unpark(t);
-            }
-        });
+        process.onExit().thenRun(exited::open);
     }
 
     /** Starts {@code command} with stdin, stdout and stderr piped to this process. */
@@ -190,9 +182,7 @@ public final class Subprocess implements AutoCloseable {
     public static SubprocessResult run(List<String> command, byte[] input, Duration timeout, int maxOutputBytes)
             throws IOException {
         Objects.requireNonNull(command, "command");
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout is " + timeout + "; it must be >= 0 or null (no limit)");
-        }
+        Durations.timeoutNanos(timeout, "timeout");
         if (maxOutputBytes < 1) {
             throw new IllegalArgumentException("maxOutputBytes is " + maxOutputBytes + "; it must be at least 1");
         }
@@ -231,7 +221,7 @@ public final class Subprocess implements AutoCloseable {
             helpers.add(out);
             helpers.add(err);
             try {
-                Gevent.joinAll(List.of(out, err), remaining(deadline, timeout), true); // returns at the first failure
+                Gevent.joinAllOrRaise(List.of(out, err), remaining(deadline, timeout)); // returns at the first failure
             } catch (UncheckedIOException e) {
                 // handled below, with the failed reader
             }
@@ -324,7 +314,7 @@ public final class Subprocess implements AutoCloseable {
 
     /** Whether the child has not yet exited. */
     public boolean isAlive() {
-        return !exited && process.isAlive();
+        return !exited.isOpen() && process.isAlive();
     }
 
     /** The exit code, or null while the child runs. */
@@ -334,21 +324,18 @@ public final class Subprocess implements AutoCloseable {
 
     /** Waits (parking the calling greenlet) for the child to exit; returns its exit code. */
     public int waitFor() {
-        awaitExit(Internals.FOREVER);
+        awaitExit(Durations.FOREVER);
         return process.exitValue();
     }
 
     /**
-     * Waits at most {@code timeout} for the child to exit and returns its exit code.
+     * Waits at most {@code timeout} (null = no limit) for the child to exit and returns its exit code.
      *
      * @throws SubprocessTimeoutException if it is still running then; it has been killed and reaped
+     * @throws IllegalArgumentException if timeout is negative
      */
     public int waitFor(Duration timeout) throws SubprocessTimeoutException {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout is " + timeout + "; it must be >= 0");
-        }
-        if (!awaitExit(timeout.toNanos())) {
+        if (!awaitExit(Durations.timeoutNanos(timeout, "timeout"))) {
             kill();
             throw new SubprocessTimeoutException(command, timeout);
         }
@@ -356,25 +343,16 @@ public final class Subprocess implements AutoCloseable {
     }
 
     private boolean awaitExit(long nanos) {
-        if (exited) {
-            return true;
-        }
-        Thread me = Thread.currentThread();
-        exitWaiters.add(me);
-        try {
-            return Internals.await(() -> exited, nanos, false, null, this);
-        } finally {
-            exitWaiters.remove(me);
-        }
+        return exited.await(nanos, this);
     }
 
     /** Kills the child (SIGKILL) and waits until it has been reaped. Does nothing if it already exited. */
     public void kill() {
-        if (exited) {
+        if (exited.isOpen()) {
             return;
         }
         process.destroyForcibly();
-        awaitExit(Internals.FOREVER);
+        awaitExit(Durations.FOREVER);
     }
 
     /** Sends the child SIGTERM without waiting. */

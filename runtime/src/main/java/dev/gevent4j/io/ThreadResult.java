@@ -1,13 +1,11 @@
 package dev.gevent4j.io;
 
 import dev.gevent4j.Timeout;
-import dev.gevent4j.internal.Internals;
+import dev.gevent4j.internal.Durations;
+import dev.gevent4j.internal.OneShotLatch;
 import dev.gevent4j.internal.Throwables;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The result of a function handed to a {@link ThreadPool}: filled by a pool thread, waited for by greenlets
@@ -27,10 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ThreadResult<T> {
     /*
-     * The pool thread stores the outcome, then unparks every registered waiter. A greenlet's unpark goes to its hub's
-     * scheduler, which posts to the hub's loop from a foreign thread: that is the loop's wake-up (no polling).
+     * The pool thread stores the outcome, then opens the latch, which unparks every waiter. A greenlet's unpark goes
+     * to its hub's scheduler, which posts to the hub's loop from a foreign thread: that is the loop's wake-up (no
+     * polling).
      */
-    private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();
+    private final OneShotLatch completed = new OneShotLatch();
     private volatile boolean done;
     private T value;
     private Throwable exception;
@@ -50,10 +49,7 @@ public final class ThreadResult<T> {
             exception = failure;
             done = true;
         }
-        Thread t;
-        while ((t = waiters.poll()) != null) {
-            LockSupport.unpark(t);
-        }
+        completed.open();
     }
 
     void setCanceller(Runnable c) {
@@ -82,21 +78,18 @@ public final class ThreadResult<T> {
      * @throws CancellationException if the result was cancelled
      */
     public T get() {
-        await(Internals.FOREVER);
+        await(Durations.FOREVER);
         return result();
     }
 
     /**
-     * Like {@link #get()}, waiting at most {@code timeout}.
+     * Like {@link #get()}, waiting at most {@code timeout} (null = no limit).
      *
      * @throws Timeout if the function has not ended in time (it keeps running)
+     * @throws IllegalArgumentException if timeout is negative
      */
     public T get(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout is " + timeout + "; it must be >= 0");
-        }
-        if (!await(timeout.toNanos())) {
+        if (!await(Durations.timeoutNanos(timeout, "timeout"))) {
             throw new Timeout(timeout, "timed out after " + timeout + " waiting for a thread pool result");
         }
         return result();
@@ -120,16 +113,7 @@ public final class ThreadResult<T> {
     }
 
     private boolean await(long nanos) {
-        if (done) {
-            return true;
-        }
-        Thread me = Thread.currentThread();
-        waiters.add(me);
-        try {
-            return Internals.await(() -> done, nanos, false, null, this);
-        } finally {
-            waiters.remove(me);
-        }
+        return completed.await(nanos, this);
     }
 
     private T result() {

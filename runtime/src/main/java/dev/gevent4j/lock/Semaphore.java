@@ -61,7 +61,7 @@ public class Semaphore implements AutoCloseable {
 
     /** Takes a permit, waiting as long as needed. Returns this semaphore, so it can be used in try-with-resources. */
     public Semaphore acquire() {
-        acquire0(Internals.FOREVER);
+        acquire0(Durations.FOREVER);
         return this;
     }
 

@@ -25,7 +25,7 @@ import java.util.function.Function;
  * List<Integer> sizes = group.map(String::length, urls);   // results in input order
  * }</pre>
  *
- * <p><b>Timeout, interrupt and kill.</b> {@link #join(Duration, boolean)} returns false when the timeout passes; the
+ * <p><b>Timeout, interrupt and kill.</b> {@link #join(Duration)} returns false when the timeout passes; the
  * map methods and {@link #apply} wait without a limit (bound them with a {@link dev.gevent4j.Timeout}). A kill or
  * Timeout raised in a waiting greenlet propagates; {@link Thread#interrupt()} does not end a wait. Thread-safe: any
  * greenlet or thread may add, spawn, join or kill. A member leaves the group on its hub's thread, at the first
@@ -146,55 +146,137 @@ public class Group {
 
     /** Waits until the group is empty. */
     public void join() {
-        join(null, false);
+        join(null);
     }
 
     /**
-     * Waits until the group has been empty at least once, at most {@code timeout} (null = no limit). With
-     * {@code raiseError}, the first failure among the greenlets that were members when the call began is then
-     * raised (as {@link Greenlet#get()} raises it), even if the timeout passed.
+     * Waits until the group has been empty at least once, at most {@code timeout} (null = no limit).
      *
      * @return whether the group became empty in time
      */
-    public boolean join(Duration timeout, boolean raiseError) {
-        List<Greenlet<?>> snapshot = raiseError ? greenlets() : null;
+    public boolean join(Duration timeout) {
+        return empty.await(timeout);
+    }
+
+    /**
+     * Like {@link #join(Duration)}; then the first failure among the greenlets that were members when the call began
+     * is raised (as {@link Greenlet#get()} raises it), even if the timeout passed.
+     *
+     * @return whether the group became empty in time
+     */
+    public boolean joinOrRaise(Duration timeout) {
+        List<Greenlet<?>> snapshot = greenlets();
         boolean ok = empty.await(timeout);
-        if (raiseError) {
-            for (Greenlet<?> g : snapshot) {
-                if (g.isDead() && !g.isSuccessful()) {
-                    throw Throwables.rethrow(g.exception());
-                }
+        for (Greenlet<?> g : snapshot) {
+            if (g.isDead() && !g.isSuccessful()) {
+                throw Throwables.rethrow(g.exception());
             }
         }
         return ok;
     }
 
+    /**
+     * The positional form of gevent's {@code join(timeout, raise_error)}.
+     *
+     * @deprecated use {@link #join(Duration)} or {@link #joinOrRaise(Duration)}
+     */
+    @Deprecated(forRemoval = true)
+    public boolean join(Duration timeout, boolean raiseError) {
+        return raiseError ? joinOrRaise(timeout) : join(timeout);
+    }
+
     /** Kills every member (but the calling greenlet) with {@link dev.gevent4j.GreenletExit} and waits for them. */
     public void kill() {
-        kill(null, true, null);
+        kill(null, null);
+    }
+
+    /** Kills every member (but the calling greenlet) with {@code exception} (null: a new GreenletExit each) and waits. */
+    public void kill(Throwable exception) {
+        kill(exception, null);
     }
 
     /**
-     * Kills every member except the calling greenlet with {@code exception} (null = a new GreenletExit each); with
-     * {@code block}, waits at most {@code timeout} (null = no limit) for them to end. Ended members leave the group
-     * at once.
+     * Kills every member except the calling greenlet with {@code exception} (null = a new GreenletExit each), and
+     * waits at most {@code timeout} (null = no limit) for them to end. Ended members leave the group at once.
+     *
+     * @return whether they all ended
      */
+    public boolean kill(Throwable exception, Duration timeout) {
+        List<Greenlet<?>> list = members();
+        boolean all = Gevent.killAll(list, exception, timeout);
+        discardDead(list);
+        return all;
+    }
+
+    /** Kills every member except the calling greenlet (null exception: a new GreenletExit each); does not wait. */
+    public void killNowait(Throwable exception) {
+        List<Greenlet<?>> list = members();
+        Gevent.killAllNowait(list, exception);
+        discardDead(list);
+    }
+
+    /**
+     * The positional form of gevent's {@code kill(exception, block, timeout)}.
+     *
+     * @deprecated use {@link #kill(Throwable, Duration)} or {@link #killNowait(Throwable)}
+     */
+    @Deprecated(forRemoval = true)
     public void kill(Throwable exception, boolean block, Duration timeout) {
-        List<Greenlet<?>> list = greenlets();
-        list.remove(Gevent.getCurrent());
-        Gevent.killAll(list, exception, block, timeout);
-        for (Greenlet<?> g : list) {
-            if (g.isDead()) {
-                discard(g);
+        if (block) {
+            kill(exception, timeout);
+        } else {
+            killNowait(exception);
+        }
+    }
+
+    /** Kills one member with a new GreenletExit and waits for it; it leaves the group once dead. */
+    public void killOne(Greenlet<?> greenlet) {
+        killOne(greenlet, null, null);
+    }
+
+    /**
+     * Kills one member (see {@link Greenlet#kill(Throwable, Duration)}; null exception: a new GreenletExit) and waits
+     * at most {@code timeout} (null = no limit); it leaves the group once dead.
+     *
+     * @return whether it has ended
+     */
+    public boolean killOne(Greenlet<?> greenlet, Throwable exception, Duration timeout) {
+        boolean dead = greenlet.kill(exception == null ? new dev.gevent4j.GreenletExit() : exception, timeout);
+        if (dead) {
+            discard(greenlet);
+        }
+        return dead;
+    }
+
+    /**
+     * gevent's {@code killone(greenlet, exception, block, timeout)}, positionally.
+     *
+     * @deprecated use {@link #killOne(Greenlet, Throwable, Duration)} or {@link Greenlet#killNowait(Throwable)}
+     */
+    @Deprecated(forRemoval = true)
+    public void killone(Greenlet<?> greenlet, Throwable exception, boolean block, Duration timeout) {
+        if (block) {
+            killOne(greenlet, exception, timeout);
+        } else {
+            greenlet.killNowait(exception == null ? new dev.gevent4j.GreenletExit() : exception);
+            if (greenlet.isDead()) {
+                discard(greenlet);
             }
         }
     }
 
-    /** Kills one member (see {@link Greenlet#kill(Throwable, boolean, Duration)}); it leaves the group once dead. */
-    public void killone(Greenlet<?> greenlet, Throwable exception, boolean block, Duration timeout) {
-        greenlet.kill(exception == null ? new dev.gevent4j.GreenletExit() : exception, block, timeout);
-        if (greenlet.isDead()) {
-            discard(greenlet);
+    /** The members but the calling greenlet. */
+    private List<Greenlet<?>> members() {
+        List<Greenlet<?>> list = greenlets();
+        list.remove(Gevent.getCurrent());
+        return list;
+    }
+
+    private void discardDead(List<Greenlet<?>> list) {
+        for (Greenlet<?> g : list) {
+            if (g.isDead()) {
+                discard(g);
+            }
         }
     }
 

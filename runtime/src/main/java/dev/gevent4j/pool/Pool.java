@@ -15,8 +15,8 @@ import java.time.Duration;
  * pool.join();
  * }</pre>
  *
- * <p><b>Timeout, interrupt and kill.</b> {@link #add(Greenlet, boolean, Duration)} raises {@link PoolFull} when it
- * must not wait, or its timeout passes, and the pool is still full. {@link #waitAvailable(Duration)} returns 0 on
+ * <p><b>Timeout, interrupt and kill.</b> {@link #add(Greenlet, Duration)} and {@link #addNowait} raise
+ * {@link PoolFull} when the timeout passes, or at once, and the pool is still full. {@link #awaitAvailable(Duration)} returns 0 on
  * timeout. A kill or {@link dev.gevent4j.Timeout} raised in a waiting spawner propagates, and the greenlet it was
  * about to spawn is never started. {@link Thread#interrupt()} does not end a wait. Thread-safe.
  */
@@ -55,31 +55,64 @@ public class Pool extends Group {
     }
 
     /**
-     * Waits until at least one slot is free, at most {@code timeout} (null = no limit), without taking it.
+     * Waits until at least one slot is free, at most {@code timeout} (null = no limit), without taking it (gevent's
+     * {@code wait_available}; named like {@link Semaphore#awaitAvailable}, as {@code wait} is {@link Object#wait()}).
      *
      * @return the number of free slots (0 if the timeout passed)
      */
-    public int waitAvailable(Duration timeout) {
+    public int awaitAvailable(Duration timeout) {
         return slots.awaitAvailable(timeout);
+    }
+
+    /**
+     * gevent's {@code wait_available}.
+     *
+     * @deprecated use {@link #awaitAvailable(Duration)}
+     */
+    @Deprecated(forRemoval = true)
+    public int waitAvailable(Duration timeout) {
+        return awaitAvailable(timeout);
     }
 
     /** Adds {@code greenlet}, waiting for a free slot as long as needed. */
     @Override
     public void add(Greenlet<?> greenlet) {
-        add(greenlet, true, null);
+        add(greenlet, null);
     }
 
     /**
-     * Adds {@code greenlet}. If the pool is full: with {@code blocking}, waits at most {@code timeout} (null = no
-     * limit) for a slot; without, fails at once.
+     * Adds {@code greenlet}, waiting at most {@code timeout} (null = no limit) for a free slot.
      *
-     * @throws PoolFull if no slot was free (in time)
+     * @throws PoolFull if no slot was free in time
      */
+    public void add(Greenlet<?> greenlet, Duration timeout) {
+        add0(greenlet, timeout, true);
+    }
+
+    /**
+     * Adds {@code greenlet} if a slot is free now.
+     *
+     * @throws PoolFull if the pool is full
+     */
+    public void addNowait(Greenlet<?> greenlet) {
+        add0(greenlet, Duration.ZERO, false);
+    }
+
+    /**
+     * The positional form of gevent's {@code add(greenlet, blocking, timeout)}.
+     *
+     * @deprecated use {@link #add(Greenlet, Duration)} or {@link #addNowait(Greenlet)}
+     */
+    @Deprecated(forRemoval = true)
     public void add(Greenlet<?> greenlet, boolean blocking, Duration timeout) {
+        add0(greenlet, blocking ? timeout : Duration.ZERO, blocking);
+    }
+
+    private void add0(Greenlet<?> greenlet, Duration timeout, boolean blocking) {
         if (contains(greenlet)) {
             return;
         }
-        if (!slots.acquire(blocking ? timeout : Duration.ZERO)) {
+        if (!slots.acquire(timeout)) {
             throw new PoolFull("pool of " + size + " is full" + (blocking ? " (waited " + timeout + ")" : ""));
         }
         if (!addMember(greenlet)) {

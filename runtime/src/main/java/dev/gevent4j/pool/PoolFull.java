@@ -4,11 +4,11 @@ import java.io.Serial;
 
 /**
  * Raised when a greenlet could not be added to a full {@link Pool} without waiting (gevent's {@code PoolFull}):
- * {@code add(greenlet, false, null)}, or a timed add whose timeout passed.
+ * {@code addNowait(greenlet)}, or a timed add whose timeout passed.
  *
  * <pre>{@code
  * try {
- *     pool.add(g, false, null);
+ *     pool.addNowait(g);
  * } catch (PoolFull e) {
  *     g.kill();           // or run it elsewhere
  * }

@@ -1,5 +1,6 @@
 package dev.gevent4j.queue;
 
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.HubAffinity;
 import dev.gevent4j.internal.Internals;
 import dev.gevent4j.internal.WaitList;
@@ -104,7 +105,7 @@ abstract class BaseQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
     }
 
     /**
-     * Puts {@code e}, waiting at most {@code nanos} for room ({@link Internals#FOREVER}: no limit, 0: no wait).
+     * Puts {@code e}, waiting at most {@code nanos} for room ({@link Durations#FOREVER}: no limit, 0: no wait).
      *
      * @return false if there was no room in time
      */
@@ -281,8 +282,8 @@ abstract class BaseQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
                 node = WaitNode.forCurrentThread(null);
                 peekers.add(node);
             }
-            long left = nanos == Internals.FOREVER ? Internals.FOREVER : deadline - System.nanoTime();
-            if (left != Internals.FOREVER && left <= 0) {
+            long left = nanos == Durations.FOREVER ? Durations.FOREVER : deadline - System.nanoTime();
+            if (left != Durations.FOREVER && left <= 0) {
                 synchronized (lock) {
                     if (node.cancel()) {
                         peekers.remove(node);
@@ -378,14 +379,14 @@ abstract class BaseQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
     /** Puts {@code e}, waiting as long as needed for room. Not interruptible. */
     @Override
     public void put(E e) {
-        put0(e, Internals.FOREVER);
+        put0(e, Durations.FOREVER);
     }
 
     /** Takes the next item, waiting as long as needed; same as {@code get()}. Not interruptible. */
     @Override
     @SuppressWarnings("unchecked")
     public E take() {
-        return (E) get0(Internals.FOREVER);
+        return (E) get0(Durations.FOREVER);
     }
 
     /** Takes the next item if there is one; null otherwise. Never blocks. */

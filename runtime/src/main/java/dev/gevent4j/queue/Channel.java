@@ -33,7 +33,7 @@ public class Channel<E> extends BaseQueue<E> {
     /** Hands {@code item} to a getter, waiting as long as needed for one. */
     @Override
     public void put(E item) {
-        put0(item, Internals.FOREVER);
+        put0(item, Durations.FOREVER);
     }
 
     /**
@@ -61,7 +61,7 @@ public class Channel<E> extends BaseQueue<E> {
     /** Takes an item from a putter, waiting as long as needed for one. */
     @SuppressWarnings("unchecked")
     public E get() {
-        return (E) get0(Internals.FOREVER);
+        return (E) get0(Durations.FOREVER);
     }
 
     /**

@@ -64,7 +64,7 @@ public class Queue<E> extends BaseQueue<E> {
     /** Puts {@code item}, waiting as long as needed for room. */
     @Override
     public void put(E item) {
-        put0(item, Internals.FOREVER);
+        put0(item, Durations.FOREVER);
     }
 
     /**
@@ -98,7 +98,7 @@ public class Queue<E> extends BaseQueue<E> {
      */
     @SuppressWarnings("unchecked")
     public E get() {
-        return (E) get0(Internals.FOREVER);
+        return (E) get0(Durations.FOREVER);
     }
 
     /**
@@ -169,7 +169,7 @@ public class Queue<E> extends BaseQueue<E> {
 
     /** Waits until every item put has been marked done with {@link #taskDone()}. */
     public void join() {
-        join0(Internals.FOREVER);
+        join0(Durations.FOREVER);
     }
 
     /**

@@ -27,8 +27,9 @@ class GeventAwaitTest {
             hub.spawn(() -> {
                 Event e = new Event();
                 AsyncResult<String> r = new AsyncResult<>();
+                Event last = new Event(); // the slow greenlet ends only after e is set: no race with the timers
                 Greenlet<String> slow = Gevent.spawn(() -> {
-                    Gevent.sleep(30);
+                    last.await();
                     return "slow";
                 });
                 Event already = new Event();
@@ -38,6 +39,8 @@ class GeventAwaitTest {
                     r.set("r");
                     Gevent.sleep(5);
                     e.set();
+                    Gevent.sleep(5);
+                    last.set();
                 });
                 List<Object> order = new ArrayList<>();
                 try (WaitIterator<Object> it = Gevent.iwait(List.of(slow, e, r, already))) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gevent4j.Gevent;
+import dev.gevent4j.testing.HubPerTest;
 import dev.gevent4j.testing.LeakCheck;
 import dev.gevent4j.testing.OnHub;
 import java.net.DatagramPacket;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
+import dev.gevent4j.testing.HubPerTest;
 import dev.gevent4j.testing.LeakCheck;
 import dev.gevent4j.testing.OnHub;
 import java.io.BufferedReader;
@@ -83,7 +84,7 @@ class NoPinningTest extends HubPerTest {
                     work.add(Gevent.spawn(() -> Subprocess.run(List.of("sh", "-c", "sleep 0.1; echo x"),
                             Duration.ofSeconds(10)).stdoutText()));
                     work.add(Gevent.spawn(() -> hub.threadPool().submit(() -> 1 + 1).get()));
-                    Gevent.joinAll(work, null, true);
+                    Gevent.joinAllOrRaise(work);
                 }
                 return null;
             });

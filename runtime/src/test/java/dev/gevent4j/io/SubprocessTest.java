@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
+import dev.gevent4j.testing.HubPerTest;
 import dev.gevent4j.testing.LeakCheck;
 import dev.gevent4j.testing.OnHub;
 import java.io.InputStream;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.Hub;
+import dev.gevent4j.testing.HubPerTest;
 import dev.gevent4j.testing.LeakCheck;
 import java.time.Duration;
 import java.util.List;

@@ -169,7 +169,7 @@ class JucCooperationTest {
                     carriers.add(carrier(hub));
                     return b.call();
                 });
-                Gevent.joinAll(List.of(ga, gb), null, true);
+                Gevent.joinAllOrRaise(List.of(ga, gb));
                 return null;
             }).get();
             assertEquals(List.of(hub.thread(), hub.thread()), carriers);

@@ -65,16 +65,16 @@ class PoolTest {
                 Event release = new Event();
                 pool.spawn(() -> release.await());
                 Greenlet<Void> extra = new Greenlet<>(() -> { });
-                PoolFull e = assertThrows(PoolFull.class, () -> pool.add(extra, false, null));
+                PoolFull e = assertThrows(PoolFull.class, () -> pool.addNowait(extra));
                 assertTrue(e.getMessage().contains("full"), e.getMessage());
-                assertThrows(PoolFull.class, () -> pool.add(extra, true, Duration.ofMillis(10)));
+                assertThrows(PoolFull.class, () -> pool.add(extra, Duration.ofMillis(10)));
                 assertFalse(pool.contains(extra));
-                assertEquals(0, pool.waitAvailable(Duration.ofMillis(5)));
-                Greenlet<Integer> waiter = Gevent.spawn(() -> pool.waitAvailable(null));
+                assertEquals(0, pool.awaitAvailable(Duration.ofMillis(5)));
+                Greenlet<Integer> waiter = Gevent.spawn(() -> pool.awaitAvailable(null));
                 Gevent.sleep(0);
                 release.set();
                 assertEquals(1, waiter.get());
-                pool.add(extra, false, null);
+                pool.addNowait(extra);
                 pool.start(extra);
                 pool.join();
                 assertTrue(extra.isDead());
@@ -112,7 +112,7 @@ class PoolTest {
                     throw boom;
                 });
                 group.spawn(() -> 1);
-                assertSame(boom, assertThrows(IllegalStateException.class, () -> group.join(null, true)));
+                assertSame(boom, assertThrows(IllegalStateException.class, () -> group.joinOrRaise(null)));
                 assertTrue(group.isEmpty());
 
                 Event never = new Event();
@@ -121,7 +121,7 @@ class PoolTest {
                 assertEquals(1, group.size());
                 group.kill();
                 assertTrue(group.isEmpty());
-                assertTrue(group.join(Duration.ZERO, false));
+                assertTrue(group.join(Duration.ZERO));
             }).get();
         }
     }

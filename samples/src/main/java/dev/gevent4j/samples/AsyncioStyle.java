@@ -3,7 +3,7 @@ package dev.gevent4j.samples;
 import dev.gevent4j.Gevent;
 
 /**
- * The seed's asyncio program: {@code loop.run_until_complete(cor1())} where cor1 awaits cor2. In gevent4j a
+ * Python asyncio's classic first example, {@code loop.run_until_complete(cor1())} where cor1 awaits cor2. In gevent4j a
  * "coroutine" is plain code running in a greenlet, and awaiting another is simply calling it.
  * Prints {@code cor1 start}, {@code cor2}, {@code cor1 end}.
  */

@@ -1,6 +1,9 @@
 package dev.gevent4j.samples;
 
-/** Runs the seed's three programs in turn: asyncio style, greenlet switching, gevent spawn + joinAll. */
+/**
+ * Runs the three style demos in turn — Python's classic first examples of asyncio, greenlet and gevent, in gevent4j:
+ * {@link AsyncioStyle}, {@link GreenletSwitching}, {@link GeventSpawn}.
+ */
 public final class Demo {
     private Demo() {}
 

@@ -4,7 +4,7 @@ import dev.gevent4j.Gevent;
 import java.util.List;
 
 /**
- * The seed's gevent program: two greenlets each print, yield with {@code sleep(0)}, and print again.
+ * Python gevent's classic first example: two greenlets each print, yield with {@code sleep(0)}, and print again.
  * Prints {@code www.baidu.com}, {@code www.zhihu.com}, {@code end the baidu.com}, {@code end th zhihu.com}.
  */
 public final class GeventSpawn {

@@ -3,7 +3,7 @@ package dev.gevent4j.samples;
 import dev.gevent4j.Greenlet;
 
 /**
- * The seed's greenlet program: two greenlets hand control to each other explicitly with {@code switchTo}.
+ * Python greenlet's classic first example: two greenlets hand control to each other explicitly with {@code switchTo}.
  * Prints {@code 12}, {@code 34}, {@code 56}, {@code 78}.
  */
 public final class GreenletSwitching {

@@ -1,13 +1,14 @@
 package dev.gevent4j.internal.agent;
 
-import dev.gevent4j.internal.agent.hooks.FileChannelWaits;
+import dev.gevent4j.internal.agent.hooks.FileChannelOnPool;
 import dev.gevent4j.internal.agent.hooks.FileWaits;
-import dev.gevent4j.internal.agent.hooks.RandomAccessFileWaits;
+import dev.gevent4j.internal.agent.hooks.RandomAccessFileOnPool;
 import dev.gevent4j.internal.agent.hooks.GreenletResolver;
 import dev.gevent4j.internal.agent.hooks.HubTimers;
 import dev.gevent4j.internal.agent.hooks.KillPoints;
 import dev.gevent4j.internal.agent.hooks.SocketWaits;
 import dev.gevent4j.internal.agent.hooks.ThreadGreenlets;
+import dev.gevent4j.internal.agent.hooks.UninterruptibleWaits;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -18,7 +19,9 @@ import java.nio.channels.FileChannel;
 import java.net.spi.InetAddressResolver;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.function.BooleanSupplier;
 import net.bytebuddy.asm.Advice;
 
@@ -145,6 +148,218 @@ final class Advices {
         }
     }
 
+    /*
+     * The JDK's uninterruptible waits (see hooks/UninterruptibleWaits). Each private wait method below takes an
+     * "interruptible" flag that its uninterruptible callers pass as false. On a greenlet the enter advice passes true
+     * instead; when the wait then comes back cancelled by an interrupt (the JDK's interrupt path has cancelled and
+     * unlinked the waiter), the exit advice raises the kill, or repeats the method (repeatOn): interruptibly for an
+     * application interrupt (re-asserted when the wait is done), uninterruptibly with the interrupt set again for a
+     * kill that the JDK's own wait defers. Byte Buddy repeats the body from the arguments as the enter advice left
+     * them (backupArguments, the default) with this advice's writes: a repeated AQS acquire starts with node == null.
+     */
+
+    /**
+     * {@code AbstractQueuedSynchronizer.acquire(Node, int, boolean shared, boolean interruptible, boolean timed,
+     * long)} and the same private method of AbstractQueuedLongSynchronizer: behind {@code acquire(arg)} and
+     * {@code acquireShared(arg)}, i.e. {@code ReentrantLock.lock()}, the read and write {@code lock()} of
+     * ReentrantReadWriteLock, {@code Semaphore.acquireUninterruptibly}. A Condition's re-acquisition of its lock
+     * (node != null) is left alone: a condition waiter always gets its lock back, as in the JDK. Result: negative if
+     * cancelled by an interrupt.
+     */
+    static final class AqsAcquire {
+        @Advice.OnMethodEnter
+        static boolean enter(@Advice.Argument(0) Object node,
+                             @Advice.Argument(value = 3, readOnly = false) boolean interruptible) {
+            if (node == null && !interruptible && UninterruptibleWaits.onGreenlet()) {
+                interruptible = true;
+                return true;
+            }
+            return false;
+        }
+
+        @Advice.OnMethodExit(repeatOn = Advice.OnNonDefaultValue.class)
+        static boolean exit(@Advice.Enter boolean made, @Advice.This Object sync,
+                            @Advice.Argument(value = 3, readOnly = false) boolean interruptible,
+                            @Advice.Return int result, @Advice.Local("interrupted") boolean interrupted)
+                throws Throwable {
+            if (!made) {
+                return false;
+            }
+            if (interruptible && result < 0) {
+                Throwable kill = UninterruptibleWaits.killFor(sync);
+                if (kill != null) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw kill;
+                }
+                interruptible = UninterruptibleWaits.waitAgainInterruptibly();
+                interrupted |= interruptible;
+                return true;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+    }
+
+    /**
+     * {@code StampedLock.acquireWrite(boolean interruptible, boolean timed, long)} and {@code acquireRead(...)}
+     * (private): behind {@code writeLock()}, {@code readLock()} and the lock() of {@code asWriteLock()},
+     * {@code asReadLock()}, {@code asReadWriteLock()}. Result: INTERRUPTED (1) if cancelled by an interrupt.
+     */
+    static final class StampedLockAcquire {
+        @Advice.OnMethodEnter
+        static boolean enter(@Advice.Argument(value = 0, readOnly = false) boolean interruptible) {
+            if (!interruptible && UninterruptibleWaits.onGreenlet()) {
+                interruptible = true;
+                return true;
+            }
+            return false;
+        }
+
+        @Advice.OnMethodExit(repeatOn = Advice.OnNonDefaultValue.class)
+        static boolean exit(@Advice.Enter boolean made,
+                            @Advice.Argument(value = 0, readOnly = false) boolean interruptible,
+                            @Advice.Return long result, @Advice.Local("interrupted") boolean interrupted)
+                throws Throwable {
+            if (!made) {
+                return false;
+            }
+            if (interruptible && result == 1L) {
+                Throwable kill = UninterruptibleWaits.killFor(null);
+                if (kill != null) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw kill;
+                }
+                interruptible = UninterruptibleWaits.waitAgainInterruptibly();
+                interrupted |= interruptible;
+                return true;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+    }
+
+    /**
+     * {@code CompletableFuture.waitingGet(boolean interruptible)} (private): behind {@code join()}. Result: null if
+     * cancelled by an interrupt (the Signaller is unlinked first).
+     */
+    static final class CompletableFutureWaitingGet {
+        @Advice.OnMethodEnter
+        static boolean enter(@Advice.Argument(value = 0, readOnly = false) boolean interruptible) {
+            if (!interruptible && UninterruptibleWaits.onGreenlet()) {
+                interruptible = true;
+                return true;
+            }
+            return false;
+        }
+
+        @Advice.OnMethodExit(repeatOn = Advice.OnNonDefaultValue.class)
+        static boolean exit(@Advice.Enter boolean made,
+                            @Advice.Argument(value = 0, readOnly = false) boolean interruptible,
+                            @Advice.Return Object result, @Advice.Local("interrupted") boolean interrupted)
+                throws Throwable {
+            if (!made) {
+                return false;
+            }
+            if (interruptible && result == null) {
+                Throwable kill = UninterruptibleWaits.killFor(null);
+                if (kill != null) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw kill;
+                }
+                interruptible = UninterruptibleWaits.waitAgainInterruptibly();
+                interrupted |= interruptible;
+                return true;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+    }
+
+    /**
+     * {@code ForkJoinTask.awaitDone(boolean interruptible, long deadline)} (private): behind {@code join()},
+     * {@code invoke()}, {@code invokeAll}, {@code quietlyJoin()}, {@code quietlyInvoke()},
+     * {@code quietlyJoinUninterruptibly}. Result: ABNORMAL (1 << 16) exactly if cancelled by an interrupt (a done
+     * status is negative); a repeat keeps the same deadline.
+     */
+    static final class ForkJoinTaskAwaitDone {
+        @Advice.OnMethodEnter
+        static boolean enter(@Advice.Argument(value = 0, readOnly = false) boolean interruptible) {
+            if (!interruptible && UninterruptibleWaits.onGreenlet()) {
+                interruptible = true;
+                return true;
+            }
+            return false;
+        }
+
+        @Advice.OnMethodExit(repeatOn = Advice.OnNonDefaultValue.class)
+        static boolean exit(@Advice.Enter boolean made,
+                            @Advice.Argument(value = 0, readOnly = false) boolean interruptible,
+                            @Advice.Return int result, @Advice.Local("interrupted") boolean interrupted)
+                throws Throwable {
+            if (!made) {
+                return false;
+            }
+            if (interruptible && result == 1 << 16) {
+                Throwable kill = UninterruptibleWaits.killFor(null);
+                if (kill != null) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw kill;
+                }
+                interruptible = UninterruptibleWaits.waitAgainInterruptibly();
+                interrupted |= interruptible;
+                return true;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+    }
+
+    /**
+     * {@code ConditionObject.awaitUninterruptibly()} of AQS and of the long AQS: on a greenlet, {@code await()} in a
+     * loop (hooks/UninterruptibleWaits).
+     */
+    static final class ConditionAwaitUninterruptibly {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static boolean enter(@Advice.This Condition condition) {
+            return UninterruptibleWaits.awaitUninterruptibly(condition);
+        }
+    }
+
+    /**
+     * {@code Phaser.internalAwaitAdvance(int phase, QNode node)} (private) with node == null, the uninterruptible
+     * wait behind {@code awaitAdvance}, {@code arriveAndAwaitAdvance} and a registration during an advance: on a
+     * greenlet, {@code awaitAdvanceInterruptibly} in a loop (hooks/UninterruptibleWaits).
+     */
+    static final class PhaserInternalAwaitAdvance {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static Integer enter(@Advice.This Phaser root, @Advice.Argument(0) int phase, @Advice.Argument(1) Object node) {
+            return node == null ? UninterruptibleWaits.awaitAdvance(root, phase) : null;
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter Integer done, @Advice.Return(readOnly = false) int result) {
+            if (done != null) {
+                result = done;
+            }
+        }
+    }
+
     /** {@code FileInputStream.read()}: pipes/ttys wait on the hub first; regular files are read on the pool. */
     static final class FileReadOne {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
@@ -227,7 +442,7 @@ final class Advices {
     static final class RafReadOne {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This RandomAccessFile f) throws IOException {
-            return RandomAccessFileWaits.read(f, null, 0, 0);
+            return RandomAccessFileOnPool.read(f, null, 0, 0);
         }
 
         @Advice.OnMethodExit
@@ -243,7 +458,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This RandomAccessFile f, @Advice.Argument(0) byte[] b,
                              @Advice.Argument(1) int off, @Advice.Argument(2) int len) throws IOException {
-            return RandomAccessFileWaits.read(f, b, off, len);
+            return RandomAccessFileOnPool.read(f, b, off, len);
         }
 
         @Advice.OnMethodExit
@@ -258,7 +473,7 @@ final class Advices {
     static final class RafWriteOne {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This RandomAccessFile f, @Advice.Argument(0) int b) throws IOException {
-            return RandomAccessFileWaits.write(f, null, 0, 0, b);
+            return RandomAccessFileOnPool.write(f, null, 0, 0, b);
         }
     }
 
@@ -267,7 +482,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This RandomAccessFile f, @Advice.Argument(0) byte[] b,
                              @Advice.Argument(1) int off, @Advice.Argument(2) int len) throws IOException {
-            return RandomAccessFileWaits.write(f, b, off, len, 0);
+            return RandomAccessFileOnPool.write(f, b, off, len, 0);
         }
     }
 
@@ -275,7 +490,7 @@ final class Advices {
     static final class ChannelRead {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer dst) throws IOException {
-            return FileChannelWaits.read(ch, dst);
+            return FileChannelOnPool.read(ch, dst);
         }
 
         @Advice.OnMethodExit
@@ -291,7 +506,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer dst,
                              @Advice.Argument(1) long position) throws IOException {
-            return FileChannelWaits.readAt(ch, dst, position);
+            return FileChannelOnPool.readAt(ch, dst, position);
         }
 
         @Advice.OnMethodExit
@@ -306,7 +521,7 @@ final class Advices {
     static final class ChannelWrite {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer src) throws IOException {
-            return FileChannelWaits.write(ch, src);
+            return FileChannelOnPool.write(ch, src);
         }
 
         @Advice.OnMethodExit
@@ -322,7 +537,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Integer enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer src,
                              @Advice.Argument(1) long position) throws IOException {
-            return FileChannelWaits.writeAt(ch, src, position);
+            return FileChannelOnPool.writeAt(ch, src, position);
         }
 
         @Advice.OnMethodExit
@@ -338,7 +553,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Long enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer[] dsts,
                           @Advice.Argument(1) int offset, @Advice.Argument(2) int length) throws IOException {
-            return FileChannelWaits.read(ch, dsts, offset, length);
+            return FileChannelOnPool.read(ch, dsts, offset, length);
         }
 
         @Advice.OnMethodExit
@@ -354,7 +569,7 @@ final class Advices {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
         static Long enter(@Advice.This FileChannel ch, @Advice.Argument(0) ByteBuffer[] srcs,
                           @Advice.Argument(1) int offset, @Advice.Argument(2) int length) throws IOException {
-            return FileChannelWaits.write(ch, srcs, offset, length);
+            return FileChannelOnPool.write(ch, srcs, offset, length);
         }
 
         @Advice.OnMethodExit

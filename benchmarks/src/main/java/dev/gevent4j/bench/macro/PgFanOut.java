@@ -92,7 +92,7 @@ public final class PgFanOut {
                     for (int i = 0; i < n; i++) {
                         gs.add(Gevent.spawn(task));
                     }
-                    Gevent.joinAll(gs, null, true);
+                    Gevent.joinAllOrRaise(gs);
                     return gs.size();
                 });
                 root.get();

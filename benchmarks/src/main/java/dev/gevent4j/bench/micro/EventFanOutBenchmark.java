@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Event fan-out (issue 5, reported with workload 3): 1,000 tasks wait on one event; it is set once they all wait,
+ * Event fan-out (reported with workload 3): 1,000 tasks wait on one event; it is set once they all wait,
  * and every waiter wakes and ends. The score is nanoseconds per waiter (spawn, wait, wake, join).
  *
  * <pre>{@code

@@ -51,7 +51,7 @@ public class QueuePingPongBenchmark extends HubBenchmark {
             BlockingQueue<Integer> b = queues.get();
             Greenlet<Void> ping = Gevent.spawn(() -> ping(a, b));
             Greenlet<Void> pong = Gevent.spawn(() -> pong(a, b));
-            return Gevent.joinAll(List.of(ping, pong), null, true).size();
+            return Gevent.joinAllOrRaise(List.of(ping, pong)).size();
         }).get();
     }
 

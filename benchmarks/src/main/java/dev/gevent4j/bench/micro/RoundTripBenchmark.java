@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * }</pre>
  *
  * <p>gevent4j: two greenlets on one hub calling {@code Gevent.sleep(0)} (strict alternation). Virtual threads:
- * two threads calling {@code Thread.yield()} on the default scheduler (two carriers on this machine, so they may
+ * two threads calling {@code Thread.yield()} on the default scheduler (two carriers on a 2-CPU machine, so they may
  * also run side by side) and on one carrier. Platform threads: {@code Thread.yield()} between two OS threads (on
  * 2 cores they rarely have to wait for each other, so this is an upper bound, not a hand-off). Every task ends by
  * itself: no timeout, interrupt or kill.

@@ -3,15 +3,15 @@ package dev.gevent4j.io.internal;
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.GreenletExit;
-import dev.gevent4j.internal.Internals;
+import dev.gevent4j.internal.Durations;
+import dev.gevent4j.internal.WaitList;
+import dev.gevent4j.internal.WaitNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The greenlets a server runs its handlers in: a bounded count (the server's accept loop waits for room), and a
@@ -27,7 +27,8 @@ public final class HandlerGroup {
     private final dev.gevent4j.pool.Pool pool;
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Greenlet<?>> live = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<Thread> roomWaiters = new ConcurrentLinkedQueue<>();
+    /** The accept loop(s) waiting for room. Guarded by itself; held for short, non-blocking sections only. */
+    private final WaitList roomWaiters = new WaitList();
     private volatile boolean closed;
 
     /** At most {@code max} handlers; spawned into {@code pool} (which may bound them further) if not null. */
@@ -44,17 +45,17 @@ public final class HandlerGroup {
     /** Waits until fewer than the maximum handlers run, or {@link #close} is called; returns false if closed. */
     public boolean awaitRoom() {
         if (pool != null && pool.isFull()) {
-            pool.waitAvailable(null);
+            pool.awaitAvailable(null);
         }
-        if (active.get() < max) {
-            return !closed;
-        }
-        Thread me = Thread.currentThread();
-        roomWaiters.add(me);
-        try {
-            Internals.await(() -> closed || active.get() < max, Internals.FOREVER, false, null, this);
-        } finally {
-            roomWaiters.remove(me);
+        while (!closed && active.get() >= max) {
+            WaitNode n = WaitNode.forCurrentThread(null);
+            synchronized (roomWaiters) {
+                if (closed || active.get() < max) {
+                    break;
+                }
+                roomWaiters.add(n);
+            }
+            WaitList.await(roomWaiters, roomWaiters, n, Durations.FOREVER, false, this, null);
         }
         return !closed;
     }
@@ -68,10 +69,7 @@ public final class HandlerGroup {
             } finally {
                 live.remove(Gevent.getCurrent());
                 active.decrementAndGet();
-                Thread t = roomWaiters.peek();
-                if (t != null) {
-                    LockSupport.unpark(t);
-                }
+                wakeOne();
             }
         };
         Greenlet<Void> g = pool != null ? pool.spawn(wrapped) : Gevent.spawn(wrapped);
@@ -81,12 +79,28 @@ public final class HandlerGroup {
         return g;
     }
 
-    /** Wakes a waiter of {@link #awaitRoom} for good. Any thread. */
+    /** A handler ended: the longest waiter of {@link #awaitRoom} re-checks for room. Any thread. */
+    private void wakeOne() {
+        WaitNode n;
+        synchronized (roomWaiters) {
+            n = roomWaiters.poll();
+            if (n != null && !n.fire(null)) {
+                n = null;
+            }
+        }
+        if (n != null) {
+            n.wake();
+        }
+    }
+
+    /** Wakes the waiters of {@link #awaitRoom} for good. Any thread. */
     public void close() {
         closed = true;
-        for (Thread t : roomWaiters) {
-            LockSupport.unpark(t);
+        WaitNode[] fired;
+        synchronized (roomWaiters) {
+            fired = roomWaiters.fireAll(null);
         }
+        WaitList.wakeAll(fired);
     }
 
     /**
@@ -101,13 +115,13 @@ public final class HandlerGroup {
             return;
         }
         if (!grace.isZero()) {
-            Gevent.joinAll(handlers, grace, false);
+            Gevent.joinAll(handlers, grace);
         }
         handlers = snapshot();
         if (handlers.isEmpty()) {
             return;
         }
-        Gevent.killAll(handlers, new GreenletExit(what + " stopped"), true, killWait);
+        Gevent.killAll(handlers, new GreenletExit(what + " stopped"), killWait);
         int left = 0;
         for (Greenlet<?> g : handlers) {
             if (!g.isDead()) {

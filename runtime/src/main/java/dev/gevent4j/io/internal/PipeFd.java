@@ -1,6 +1,7 @@
 package dev.gevent4j.io.internal;
 
 import dev.gevent4j.Hub;
+import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.Internals;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
@@ -141,7 +142,7 @@ public final class PipeFd implements EpollIoHandle {
         Thread me = Thread.currentThread();
         waiter = me;
         try {
-            Internals.await(() -> ready || closed, Internals.FOREVER, false, null, this);
+            Internals.await(() -> ready || closed, Durations.FOREVER, false, null, this);
         } finally {
             waiter = null;
         }
@@ -155,14 +156,14 @@ public final class PipeFd implements EpollIoHandle {
         if (!registering) {
             registering = true;
             Thread me = Thread.currentThread();
-            Future<IoRegistration> f = hub.eventLoop().register(this);
+            Future<IoRegistration> f = Internals.eventLoop(hub).register(this);
             f.addListener(done -> {
                 if (done.isSuccess()) {
                     IoRegistration r = (IoRegistration) done.getNow();
                     try {
                         r.submit(EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT).with(EpollIoOps.EPOLLRDHUP)
                                 .with(EpollIoOps.EPOLLET));
-                        hub.ioRegistered(1);
+                        Internals.ioRegistered(hub, 1);
                         registration = r;
                         if (closed) {
                             closeOnHub();
@@ -178,7 +179,7 @@ public final class PipeFd implements EpollIoHandle {
                 LockSupport.unpark(me);
             });
         }
-        Internals.await(() -> registration != null || registrationFailure != null || closed, Internals.FOREVER,
+        Internals.await(() -> registration != null || registrationFailure != null || closed, Durations.FOREVER,
                 false, null, this);
         if (registrationFailure != null) {
             throw new IOException("cannot watch a pipe on " + hub + ": " + registrationFailure, registrationFailure);
@@ -216,7 +217,7 @@ public final class PipeFd implements EpollIoHandle {
         }
         if (registering) {
             try {
-                hub.eventLoop().execute(this::closeOnHub);
+                Internals.eventLoop(hub).execute(this::closeOnHub);
                 return;
             } catch (RuntimeException e) {
                 // the hub's loop is shut down: its epoll instance is gone, so closing here is safe
@@ -228,7 +229,7 @@ public final class PipeFd implements EpollIoHandle {
     private void closeOnHub() {
         IoRegistration r = registration;
         if (r != null && r.cancel()) {
-            hub.ioRegistered(-1);
+            Internals.ioRegistered(hub, -1);
         }
         if (r != null || registrationFailure != null) {
             closeFd();

@@ -1,7 +1,6 @@
 package dev.gevent4j.internal.agent.hooks;
 
 import dev.gevent4j.Hub;
-import dev.gevent4j.internal.Internals;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -110,8 +109,8 @@ public final class FileWaits {
         if (!Thread.currentThread().isVirtual() || !Jdk.AVAILABLE) {
             return null;
         }
-        Object h = Internals.currentHub();
-        return h instanceof Hub hub && !hub.isClosed() && "epoll".equals(hub.ioType()) ? hub : null;
+        Hub hub = Hub.current();
+        return hub != null && !hub.isClosed() && "epoll".equals(hub.ioType()) ? hub : null;
     }
 
     /** The fd number of {@code fd}, or -1 if there is none or it is closed. */

@@ -1,7 +1,6 @@
 package dev.gevent4j.internal.agent.hooks;
 
 import dev.gevent4j.Hub;
-import dev.gevent4j.internal.Internals;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.net.spi.InetAddressResolver;
@@ -54,8 +53,8 @@ public final class GreenletResolver implements InetAddressResolver {
         if (!Thread.currentThread().isVirtual()) {
             return null; // not a greenlet: the runtime is not initialised for a platform thread's lookup
         }
-        Object h = Internals.currentHub();
-        return h instanceof Hub hub && !hub.isClosed() ? hub : null;
+        Hub hub = Hub.current();
+        return hub != null && !hub.isClosed() ? hub : null;
     }
 
     @Override

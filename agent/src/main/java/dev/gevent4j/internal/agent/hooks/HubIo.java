@@ -1,6 +1,7 @@
 package dev.gevent4j.internal.agent.hooks;
 
 import dev.gevent4j.Hub;
+import dev.gevent4j.internal.Internals;
 import io.netty.channel.IoRegistration;
 import java.io.IOException;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ final class HubIo {
         FdWatch watch = watches.get(w.fd);
         if (watch == null) {
             watch = new FdWatch(this, w.fd);
-            io.netty.util.concurrent.Future<IoRegistration> f = hub.eventLoop().register(watch);
+            io.netty.util.concurrent.Future<IoRegistration> f = Internals.eventLoop(hub).register(watch);
             IoRegistration reg = f.getNow();
             if (reg == null) {
                 throw new IOException("gevent4j: registering fd " + w.fd + " with hub " + hub.getName() + " failed",
@@ -48,7 +49,7 @@ final class HubIo {
             }
             watch.registration = reg;
             watches.put(w.fd, watch);
-            hub.ioRegistered(1);
+            Internals.ioRegistered(hub, 1);
         }
         watch.add(w);
     }
@@ -56,7 +57,7 @@ final class HubIo {
     /** The watch has no waiter left: it was cancelled (EPOLL_CTL_DEL) and leaves the table. */
     void removed(FdWatch watch) {
         if (watches.remove(watch.fdVal, watch)) {
-            hub.ioRegistered(-1);
+            Internals.ioRegistered(hub, -1);
         }
     }
 

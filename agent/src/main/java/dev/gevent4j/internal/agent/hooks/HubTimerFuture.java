@@ -1,5 +1,6 @@
 package dev.gevent4j.internal.agent.hooks;
 
+import dev.gevent4j.Hub;
 import dev.gevent4j.internal.Internals;
 import dev.gevent4j.internal.TimerQueue;
 import java.util.concurrent.CancellationException;
@@ -27,11 +28,11 @@ final class HubTimerFuture extends TimerQueue.Timer implements Future<Object> {
     private static final int DONE = 1;
     private static final int CANCELLED = 2;
 
-    private final Object hub;
+    private final Hub hub;
     private final Runnable task;
     private final AtomicInteger state = new AtomicInteger();
 
-    HubTimerFuture(Object hub, long deadline, Runnable task) {
+    HubTimerFuture(Hub hub, long deadline, Runnable task) {
         super(deadline);
         this.hub = hub;
         this.task = task;

@@ -1,5 +1,6 @@
 package dev.gevent4j.internal.agent.hooks;
 
+import dev.gevent4j.Hub;
 import dev.gevent4j.internal.Internals;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -29,7 +30,7 @@ public final class HubTimers {
             return null;
         }
         try {
-            Object hub = Internals.hubOfCarrier(scheduler);
+            Hub hub = Internals.hubOfCarrier(scheduler);
             if (hub == null) {
                 return null;
             }

@@ -25,6 +25,9 @@ import java.util.stream.Stream;
  * that the outer JDK method runs its own interrupt handling (breaking the barrier) first; the outer one then raises
  * the kill.
  *
+ * <p>The JDK's uninterruptible waits ({@code Lock.lock()}, {@code CompletableFuture.join()}, ...) are kill points
+ * too, through {@link UninterruptibleWaits}.
+ *
  * <p>Never throws itself; for a platform thread, or with nothing pending, it returns null and the JDK's behaviour is
  * unchanged.
  */
@@ -82,7 +85,10 @@ public final class KillPoints {
                     patchedSeen = true;
                     continue;
                 }
-                return POINTS.contains(f.getClassName() + "#" + f.getMethodName() + f.getDescriptor());
+                // UninterruptibleWaits' loops call await()/awaitAdvanceInterruptibly() and handle the
+                // InterruptedException themselves (kill, deferred kill, or application interrupt).
+                return f.getDeclaringClass() == UninterruptibleWaits.class
+                        || POINTS.contains(f.getClassName() + "#" + f.getMethodName() + f.getDescriptor());
             }
             return false;
         }

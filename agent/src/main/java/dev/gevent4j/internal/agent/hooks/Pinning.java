@@ -25,7 +25,7 @@ final class Pinning {
      * carrier, never through the scheduler. What pins is decided by the VM's freeze: a class initializer (the VM
      * calls <clinit> through a call stub), a native method frame, a VM upcall such as ClassLoader.loadClass during
      * constant-pool resolution, or a Continuation.pin() critical section. A StackWalker sees only the first two
-     * (and costs 5-15 us per walk on this machine), Continuation.isPinned answers true even for an unpinned virtual
+     * (and costs 5-15 us per walk, measured on a 2-vCPU machine), Continuation.isPinned answers true even for an unpinned virtual
      * thread on JDK 25 (measured), whereas a yield is exact: the hub runs ready work strictly FIFO, so a callback
      * queued before the yield has run when an unpinned greenlet resumes, and cannot have run if the yield returned
      * without unmounting (the hub thread never left the greenlet's frames).

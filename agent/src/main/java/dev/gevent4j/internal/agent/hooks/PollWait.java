@@ -2,7 +2,6 @@ package dev.gevent4j.internal.agent.hooks;
 
 import dev.gevent4j.Hub;
 import dev.gevent4j.internal.Internals;
-import dev.gevent4j.internal.Strand;
 import dev.gevent4j.internal.TimerQueue;
 import java.io.IOException;
 import java.util.concurrent.locks.LockSupport;
@@ -65,38 +64,15 @@ final class PollWait extends TimerQueue.Timer implements Runnable {
      * to the hub thread (see {@link Pinning}): the caller then runs the JDK's own blocking call.
      */
     boolean await() throws IOException {
-        Strand s = Internals.currentStrand();
         if (!post(this)) {
             return true; // hub closing: a spurious wake-up; the JDK re-checks
         }
-        boolean cancelRequested = false;
-        boolean interrupted = false;
-        boolean pinned = false;
-        s.enterWait(Strand.IN_WAIT_EXTERNAL);
-        try {
-            // The pinned probe (see Pinning): the registration above runs before this greenlet resumes, unless the
-            // yield could not unmount it. Then the registration must never happen: claim it, and wait for nothing.
-            Thread.yield();
-            pinned = STARTED.compareAndSet(this, false, true);
-            while (!pinned && !done) {
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                }
-                if (!cancelRequested && (interrupted || s.pending() != null)) {
-                    cancelRequested = true;
-                    if (!post(this::cancel)) {
-                        break;
-                    }
-                }
-                LockSupport.park(this);
-            }
-        } finally {
-            s.exitWait();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        s.throwPending(); // clears the interrupt if the kill arrived as one
+        // The pinned probe (see Pinning): the registration above runs before this greenlet resumes, unless the yield
+        // could not unmount it. Then the registration must never happen: claim it, and wait for nothing.
+        Thread.yield();
+        boolean pinned = STARTED.compareAndSet(this, false, true);
+        // A kill, Timeout or interrupt asks the hub to drop the registration, and the wait goes on until it has.
+        Internals.awaitReleasing(() -> pinned || done, () -> post(this::cancel), this);
         if (pinned) {
             return false;
         }

@@ -1,7 +1,6 @@
 package dev.gevent4j.internal.agent.hooks;
 
 import dev.gevent4j.Hub;
-import dev.gevent4j.internal.Internals;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -46,8 +45,8 @@ public final class SocketWaits {
         if (event != POLLIN && event != POLLOUT) {
             return false;
         }
-        Object h = Internals.currentHub();
-        if (!(h instanceof Hub hub) || hub.isClosed() || !"epoll".equals(hub.ioType())) {
+        Hub hub = Hub.current();
+        if (hub == null || hub.isClosed() || !"epoll".equals(hub.ioType())) {
             return false;
         }
         PollWait w = new PollWait(hub, fd, event == POLLIN, Thread.currentThread(), nanos);

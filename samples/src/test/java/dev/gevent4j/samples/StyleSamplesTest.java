@@ -9,9 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
 
-/** The seed's three programs print exactly the seed's lines, every time. */
+/** The three style demos (AsyncioStyle, GreenletSwitching, GeventSpawn) print exactly their expected lines, every time. */
 @Timeout(60)
-class SeedSamplesTest {
+class StyleSamplesTest {
 
     private static List<String> run(Runnable main) {
         PrintStream old = System.out;

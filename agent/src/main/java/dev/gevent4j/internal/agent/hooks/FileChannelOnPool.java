@@ -13,15 +13,15 @@ import java.nio.channels.FileChannel;
  *
  * <pre>{@code
  * // inlined at the top of FileChannelImpl.read(ByteBuffer):
- * Integer n = FileChannelWaits.read(this, dst);   // null: go on with the JDK's read; else its result
+ * Integer n = FileChannelOnPool.read(this, dst);   // null: go on with the JDK's read; else its result
  * }</pre>
  *
  * <p>A greenlet pinned to its hub thread (see {@link Pinning}), or one whose interrupt status is set (the JDK then
  * closes the channel: ClosedByInterruptException), runs the JDK's call. Kill and Timeout: raised once the call on the
  * pool returned (see {@link PoolCalls}). Platform threads: unchanged.
  */
-public final class FileChannelWaits {
-    private FileChannelWaits() {}
+public final class FileChannelOnPool {
+    private FileChannelOnPool() {}
 
     private static Hub hub() {
         Hub hub = FileWaits.hub();

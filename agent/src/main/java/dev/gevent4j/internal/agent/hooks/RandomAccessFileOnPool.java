@@ -14,14 +14,14 @@ import java.lang.invoke.MethodType;
  *
  * <pre>{@code
  * // inlined at the top of RandomAccessFile.readBytes(byte[], int, int):
- * Integer n = RandomAccessFileWaits.read(this, b, off, len);   // null: go on with the JDK's read; else its result
+ * Integer n = RandomAccessFileOnPool.read(this, b, off, len);   // null: go on with the JDK's read; else its result
  * }</pre>
  *
  * <p>A greenlet pinned to its hub thread (see {@link Pinning}) runs the JDK's call. Kill and Timeout: raised once the
  * call on the pool returned (see {@link PoolCalls}). Interrupt: as in the JDK (not interruptible). Platform threads:
  * unchanged.
  */
-public final class RandomAccessFileWaits {
+public final class RandomAccessFileOnPool {
     /* The pool calls the private natives (read0, readBytes0, write0, writeBytes0): the public methods would come back
      * through the advice (harmless on a pool thread) and run a subclass's override twice. */
     /** The JDK's private natives, looked up on a greenlet's first call (never for a platform thread). */
@@ -58,7 +58,7 @@ public final class RandomAccessFileWaits {
         private Jdk() {}
     }
 
-    private RandomAccessFileWaits() {}
+    private RandomAccessFileOnPool() {}
 
     private static Hub hub(byte[] b, int off, int len) {
         if (!Thread.currentThread().isVirtual() || !Jdk.AVAILABLE

@@ -1,0 +1,449 @@
+package dev.gevent4j;
+
+import dev.gevent4j.internal.JdkAccess;
+import dev.gevent4j.internal.TimerQueue;
+import dev.gevent4j.internal.jfr.HubLoopEvent;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ManualIoEventLoop;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A hub's loop: its platform thread, the Netty {@link ManualIoEventLoop} it drives, the ready queue, the timer heap
+ * and the list of live greenlets. {@link Hub} is the facade; this is the engine.
+ *
+ * <pre>{@code
+ * loop.enqueue(continuation);   // the virtual-thread scheduler: any thread
+ * loop.timers().add(timer);     // on the hub thread
+ * }</pre>
+ *
+ * <p>Thread contract: {@link #enqueue}, {@link #post}, {@link #addTimer}, {@link #removeTimer} and the racy readers
+ * may be called from any thread. Everything else MUST be called from the hub thread — the hub's platform thread, or
+ * a greenlet mounted on it ({@link #inLoop()}). Nothing here blocks except {@link #run()}, the loop itself.
+ */
+final class HubLoop {
+    /*
+     * Implementation overview.
+     *
+     * The hub thread runs run(): up to `batch` entries of the ready queue (greenlet continuations handed over by the
+     * virtual-thread machinery through `scheduler`, and callSoon callbacks), then every due timer, then either a
+     * non-blocking poll of IO and cross-thread tasks (more work is ready) or a blocking one in the Netty loop until
+     * the next timer, IO readiness, or a task from another thread. State touched only "on the hub" (ready, timers,
+     * the live list, the IO registration count) is safe from the hub platform thread and from any greenlet mounted
+     * on it, because only one of them runs at a time; other threads reach it by posting a task to the Netty loop
+     * (an MPSC queue plus an eventfd wake-up), which is how enqueue() hands over a continuation unparked elsewhere.
+     *
+     * Before blocking with no timer and no IO registration, the loop lets the LoopExitDetector judge the outside
+     * waiters. On close it flushes held starts, kills the live greenlets, waits up to the grace period for them to
+     * end, then stops.
+     */
+
+    private static final System.Logger LOG = System.getLogger("dev.gevent4j");
+    /**
+     * HubLoop's event type, looked up once JFR is initialised: the lookup (like initialising any JFR event class on
+     * JDK 25) initialises JFR's metadata, about 100 ms of every hub start and, under the agent with main=true, of
+     * every JVM start; without an initialised FlightRecorder no recording can want the event.
+     */
+    private static final class LoopEvent {
+        static final jdk.jfr.EventType TYPE = jdk.jfr.EventType.getEventType(HubLoopEvent.class);
+
+        private LoopEvent() {}
+    }
+
+    private final Hub hub;
+    private final Thread thread;
+    private final ManualIoEventLoop loop;
+    private final String ioType;
+    private final int batch;
+    private final long closeGraceNanos;
+    /** The virtual-thread scheduler of the hub's greenlets: appends a continuation to the ready queue. */
+    final Executor scheduler = this::enqueue;
+    private final Thread.Builder.OfVirtual builder;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    final HubCounters counters = new HubCounters();
+
+    // --- hub-confined state (hub thread, or a greenlet mounted on it) ---
+    private final ArrayDeque<Runnable> ready = new ArrayDeque<>(256);
+    private final TimerQueue timers = new TimerQueue();
+    private Greenlet<?> liveHead;
+    private int liveCount;
+    private int ioRegistrations;
+
+    HubLoop(Hub hub, String threadName) {
+        this.hub = hub;
+        this.batch = Config.hubBatch();
+        this.closeGraceNanos = Config.closeGraceMillis() * 1_000_000L;
+        this.builder = JdkAccess.virtualThreadBuilder(scheduler);
+        String loopType = Config.loop();
+        IoHandlerFactory factory;
+        if (loopType.equals("nio") || (loopType.equals("auto") && !Epoll.isAvailable())) {
+            factory = NioIoHandler.newFactory();
+            ioType = "nio";
+        } else {
+            if (!Epoll.isAvailable()) {
+                throw new IllegalStateException(Config.LOOP + "=epoll but native epoll is unavailable: "
+                        + Epoll.unavailabilityCause());
+            }
+            factory = EpollIoHandler.newFactory();
+            ioType = "epoll";
+        }
+        this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
+        this.loop = new ManualIoEventLoop(thread, factory);
+    }
+
+    /** Starts the hub thread. Called once, by the hub's constructor. */
+    void start() {
+        thread.start();
+    }
+
+    /** Waits until the loop runs. Called once, by the hub's constructor. */
+    void awaitStarted() {
+        try {
+            started.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until the loop has ended; returns whether the wait was interrupted. Any thread but the hub's. */
+    boolean awaitTerminated() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                terminated.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        return interrupted;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    String ioType() {
+        return ioType;
+    }
+
+    /** The Netty loop: IO registrations MUST be made from the hub thread. */
+    ManualIoEventLoop eventLoop() {
+        return loop;
+    }
+
+    /** Whether the caller runs on the hub thread: the hub's platform thread, or one of its greenlets. */
+    boolean inLoop() {
+        Thread t = Thread.currentThread();
+        return t == thread || (t.isVirtual() && JdkAccess.currentCarrierThread() == thread);
+    }
+
+    /** Creates an unstarted virtual thread scheduled by this loop. Any thread. */
+    Thread newThread(Runnable body) {
+        return builder.unstarted(body);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The enqueue path
+
+    /**
+     * The virtual-thread scheduler: appends a continuation (or a callSoon callback) to the ready queue — directly on
+     * the hub thread, else by a task posted to the Netty loop, which appends it when the loop runs the task. Any
+     * thread.
+     */
+    void enqueue(Runnable task) {
+        if (inLoop()) {
+            ready.addLast(task);
+        } else {
+            post(() -> ready.addLast(task));
+        }
+    }
+
+    /** Runs {@code task} on the hub thread as soon as the loop polls, waking it if it blocks. Any thread. */
+    void post(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            if (hub.isTerminated()) {
+                LOG.log(System.Logger.Level.DEBUG, "hub {0} is closed; dropped a wake-up", hub.getName());
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    /** Wakes the loop, if it is open, so that it re-checks its state. Any thread. */
+    void wakeUp() {
+        if (!hub.isClosed()) {
+            post(() -> { });
+        }
+    }
+
+    /**
+     * Adds a timer; from outside the hub via the loop's task queue (a timer cancelled before that task runs is not
+     * added). Any thread.
+     */
+    void addTimer(TimerQueue.Timer t) {
+        if (inLoop()) {
+            timers.add(t);
+        } else {
+            post(() -> {
+                if (!t.isCancelled()) {
+                    timers.add(t);
+                }
+            });
+        }
+    }
+
+    /** Removes a timer. Any thread; from outside the hub the removal is posted (and dropped once closed). */
+    void removeTimer(TimerQueue.Timer t) {
+        if (inLoop()) {
+            timers.remove(t);
+        } else if (!hub.isClosed()) {
+            post(() -> timers.remove(t));
+        }
+    }
+
+    /** The timer heap. MUST be used from the hub thread. */
+    TimerQueue timers() {
+        return timers;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Live greenlets and IO registrations (hub-confined)
+
+    /** A greenlet starts running. MUST be called from the hub thread. */
+    void addLive(Greenlet<?> g) {
+        g.liveNext = liveHead;
+        if (liveHead != null) {
+            liveHead.livePrev = g;
+        }
+        liveHead = g;
+        liveCount++;
+    }
+
+    /** A greenlet ended. MUST be called from the hub thread. */
+    void removeLive(Greenlet<?> g) {
+        if (g.livePrev != null) {
+            g.livePrev.liveNext = g.liveNext;
+        } else if (liveHead == g) {
+            liveHead = g.liveNext;
+        }
+        if (g.liveNext != null) {
+            g.liveNext.livePrev = g.livePrev;
+        }
+        g.liveNext = g.livePrev = null;
+        liveCount--;
+    }
+
+    /** The first live greenlet; traverse with {@link Greenlet#liveNext}. Exact on the hub thread, racy elsewhere. */
+    Greenlet<?> liveHead() {
+        return liveHead;
+    }
+
+    /** Greenlets started and not yet ended. Exact on the hub thread, racy elsewhere. */
+    int liveCount() {
+        return liveCount;
+    }
+
+    /** IO registrations count towards "the hub has work" for LoopExit. MUST be called from the hub thread. */
+    void ioRegistered(int delta) {
+        ioRegistrations += delta;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Statistics
+
+    /** The counters now. MUST be called from the hub thread. */
+    Hub.Stats statsOnHub() {
+        return new Hub.Stats(ready.size(), timers.size(), liveCount, ioRegistrations, counters.loopIterations());
+    }
+
+    /** A recent view of the counters, read without the hub's help (any thread; each field racy). */
+    Hub.Stats statsRacy() {
+        int r;
+        try {
+            r = ready.size();
+        } catch (RuntimeException e) {
+            r = -1;
+        }
+        return new Hub.Stats(r, timers.size(), liveCount, ioRegistrations, counters.loopIterations());
+    }
+
+    /**
+     * The counters, read on the hub: directly on the hub thread, else by a task on the hub (waiting at most one
+     * second); a closed hub reports zeros. Any thread.
+     */
+    Hub.Stats snapshotStats() {
+        if (inLoop()) {
+            return statsOnHub();
+        }
+        if (hub.isTerminated()) {
+            return new Hub.Stats(0, 0, 0, 0, counters.loopIterations());
+        }
+        CompletableFuture<Hub.Stats> f = new CompletableFuture<>();
+        try {
+            loop.execute(() -> f.complete(statsOnHub()));
+            return f.get(1, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            return new Hub.Stats(0, 0, 0, 0, counters.loopIterations());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("hub " + hub.getName() + " did not answer a stats request within 1 s", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The loop
+
+    /** The loop itself: the body of the hub thread, until the hub is closed. */
+    private void run() {
+        Hub.OWN_THREAD.set(hub);
+        started.countDown();
+        long closeDeadline = 0;
+        try {
+            while (true) {
+                counters.onIteration();
+                runReady();
+                runDueTimers();
+                if (!ready.isEmpty()) {
+                    loop.runNow();
+                    continue;
+                }
+                if (hub.isClosed()) {
+                    if (closeDeadline == 0) {
+                        closeDeadline = System.nanoTime() + closeGraceNanos;
+                        hub.outsideStarts.flush();
+                        killAllLive();
+                        continue;
+                    }
+                    if (liveCount == 0) {
+                        loop.runNow(); // wake-ups posted from other threads may still start greenlets
+                        if (ready.isEmpty()) {
+                            break;
+                        }
+                        continue;
+                    }
+                    if (System.nanoTime() - closeDeadline >= 0) {
+                        abandonLive();
+                        break;
+                    }
+                }
+                long next = timers.nextDeadline();
+                if (next == Long.MAX_VALUE && ioRegistrations == 0 && hub.loopExit.hasWaiters()) {
+                    // A waiter registers after it posts its wake-ups: take the registered waiters first, then drain
+                    // their wake-ups, then judge only those. A waiter that registers meanwhile (say, right after it
+                    // spawned from outside) is judged on a later pass, once its own wake-ups have been drained.
+                    LoopExitDetector.OutsideWait[] judged = hub.loopExit.judged();
+                    loop.runNow();
+                    // runNow may also have consumed close()'s wake-up: re-read the state before blocking.
+                    if (!ready.isEmpty() || !timers.isEmpty() || hub.isClosed()) {
+                        continue;
+                    }
+                    hub.loopExit.check(judged, this);
+                }
+                long wait = next == Long.MAX_VALUE ? 0 : Math.max(1, next - System.nanoTime());
+                if (closeDeadline != 0) {
+                    wait = wait == 0 ? 10_000_000 : Math.min(wait, 10_000_000);
+                }
+                counters.onPolling(true);
+                loop.run(wait);
+                counters.onPolling(false);
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "hub " + hub.getName() + " loop died", t);
+        } finally {
+            hub.loopEnded();
+            if (liveCount > 0) {
+                LOG.log(System.Logger.Level.WARNING, "hub {0} closed with {1} greenlet(s) that did not end after kill",
+                        hub.getName(), liveCount);
+            }
+            shutdownLoop();
+            terminated.countDown();
+        }
+    }
+
+    private void runReady() {
+        ArrayDeque<Runnable> q = ready;
+        if (q.isEmpty()) {
+            return;
+        }
+        long start = jdk.jfr.FlightRecorder.isInitialized() && LoopEvent.TYPE.isEnabled() ? System.nanoTime() : 0;
+        int n = 0;
+        while (n < batch) {
+            Runnable r = q.pollFirst();
+            if (r == null) {
+                break;
+            }
+            n++;
+            counters.onEntry();
+            try {
+                r.run();
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "uncaught exception in a callback on hub " + hub.getName(), t);
+            }
+        }
+        if (start != 0) {
+            long d = System.nanoTime() - start;
+            if (d >= HubLoopEvent.THRESHOLD_NANOS) {
+                HubMonitor.loopPass(hub, n, d);
+            }
+        }
+    }
+
+    private void runDueTimers() {
+        if (timers.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        TimerQueue.Timer t;
+        while ((t = timers.pollDue(now)) != null) {
+            counters.onEntry();
+            try {
+                t.fire();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.ERROR, "uncaught exception in a timer on hub " + hub.getName(), e);
+            }
+        }
+    }
+
+    private void killAllLive() {
+        for (Greenlet<?> g = liveHead; g != null; g = g.liveNext) {
+            g.strand.deliver(new GreenletExit("hub " + hub.getName() + " closed"));
+        }
+    }
+
+    /** Greenlets that ignored the kill past the grace period: their joiners are released with GreenletExit. */
+    private void abandonLive() {
+        for (Greenlet<?> g = liveHead; g != null; g = g.liveNext) {
+            g.abandon(new GreenletExit("hub " + hub.getName()
+                    + " closed; the greenlet did not end within the grace period"));
+        }
+    }
+
+    private void shutdownLoop() {
+        try {
+            loop.shutdown();
+            for (int i = 0; i < 1000 && !loop.isTerminated(); i++) {
+                loop.runNow();
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "hub " + hub.getName() + ": error closing the event loop", t);
+        }
+    }
+}
