@@ -32,7 +32,16 @@ package dev.gevent4j;
  *       stream, which costs a JFR recording: off by default). true or false.</td></tr>
  *   <tr><td>{@code gevent4j.jmx}</td><td>{@code GEVENT4J_JMX}</td><td>{@code true}</td>
  *       <td>Register the {@code dev.gevent4j:type=Gevent} and {@code dev.gevent4j:type=Hub,name=...} MBeans.
- *       true or false.</td></tr>
+ *       true, false, or lazy: registered by a short-lived background thread instead of during the hub's start
+ *       (creating the platform MBean server costs the first hub about 200 ms of CPU; the agent uses lazy for the hub
+ *       it starts for {@code main}, unless this is set).</td></tr>
+ *   <tr><td>{@code gevent4j.agent.cache}</td><td>{@code GEVENT4J_AGENT_CACHE}</td>
+ *       <td>{@code ${XDG_CACHE_HOME:-~/.cache}/gevent4j}</td><td>Read by the agent at JVM start, not per hub: the
+ *       directory where it keeps its extracted boot jar and the JDK classes it patched, so that later JVMs skip
+ *       that work (docs/agent.md); {@code false} turns it off. Used only if owned by the user and writable by no
+ *       one else.</td></tr>
+ *   <tr><td>{@code gevent4j.agent.timing}</td><td>-</td><td>{@code false}</td>
+ *       <td>Read by the agent at JVM start: print how long each step of its start-up took. true or false.</td></tr>
  * </table>
  *
  * <p>An invalid value is an {@link IllegalArgumentException} naming the key, the value and what is allowed.
@@ -45,6 +54,10 @@ public final class Config {
     public static final String MONITOR_THRESHOLD_MILLIS = "gevent4j.monitor.thresholdMillis";
     public static final String MONITOR_PINNED = "gevent4j.monitor.pinned";
     public static final String JMX = "gevent4j.jmx";
+    /** Read by the agent (dev.gevent4j.internal.agent.AgentCache), not by a hub. */
+    public static final String AGENT_CACHE = "gevent4j.agent.cache";
+    /** Read by the agent (dev.gevent4j.internal.agent.StartupTiming), not by a hub. */
+    public static final String AGENT_TIMING = "gevent4j.agent.timing";
 
     public static final String THREADPOOL_SIZE = "gevent4j.threadpool.size";
     public static final String SUBPROCESS_MAX_OUTPUT_BYTES = "gevent4j.subprocess.maxOutputBytes";
@@ -89,7 +102,18 @@ public final class Config {
     }
 
     static boolean jmx() {
-        return bool(JMX, true);
+        return !jmxMode().equals("false");
+    }
+
+    /** {@value #JMX}: "true", "false" or "lazy" (registered by a background thread, not by the hub's start). */
+    static String jmxMode() {
+        String v = raw(JMX, "true").trim();
+        for (String mode : new String[] {"true", "false", "lazy"}) {
+            if (v.equalsIgnoreCase(mode)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException(JMX + "=" + v + " is not valid: use true, false or lazy");
     }
 
     private static boolean bool(String key, boolean dflt) {

@@ -218,8 +218,9 @@ public class Greenlet<T> {
         t.setUncaughtExceptionHandler(strand); // how currentGreenlet() finds this greenlet: see Strand
         thread = t;
         strand.setThread(t);
-        GreenletSpawnEvent ev = new GreenletSpawnEvent();
-        if (ev.isEnabled()) {
+        // Only once JFR is initialised: initialising an event class initialises JFR's metadata (~100 ms).
+        GreenletSpawnEvent ev = jdk.jfr.FlightRecorder.isInitialized() ? new GreenletSpawnEvent() : null;
+        if (ev != null && ev.isEnabled()) {
             ev.hub = hub.getName();
             ev.greenlet = getName();
             ev.greenletId = id;
@@ -311,8 +312,8 @@ public class Greenlet<T> {
         }
         finishSeq = FINISH_SEQ.incrementAndGet();
         state = DEAD;
-        GreenletEndEvent ev = new GreenletEndEvent();
-        if (ev.isEnabled()) {
+        GreenletEndEvent ev = jdk.jfr.FlightRecorder.isInitialized() ? new GreenletEndEvent() : null;
+        if (ev != null && ev.isEnabled()) {
             ev.hub = hub.getName();
             ev.greenlet = getName();
             ev.greenletId = id;

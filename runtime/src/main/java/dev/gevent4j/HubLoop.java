@@ -46,7 +46,16 @@ final class HubLoop {
      */
 
     private static final System.Logger LOG = System.getLogger("dev.gevent4j");
-    private static final jdk.jfr.EventType LOOP_EVENT = jdk.jfr.EventType.getEventType(HubLoopEvent.class);
+    /**
+     * HubLoop's event type, looked up once JFR is initialised: the lookup (like initialising any JFR event class on
+     * JDK 25) initialises JFR's metadata, about 100 ms of every hub start and, under the agent with main=true, of
+     * every JVM start; without an initialised FlightRecorder no recording can want the event.
+     */
+    private static final class LoopEvent {
+        static final jdk.jfr.EventType TYPE = jdk.jfr.EventType.getEventType(HubLoopEvent.class);
+
+        private LoopEvent() {}
+    }
 
     private final Hub hub;
     private final Thread thread;
@@ -374,7 +383,7 @@ final class HubLoop {
         if (q.isEmpty()) {
             return;
         }
-        long start = LOOP_EVENT.isEnabled() ? System.nanoTime() : 0;
+        long start = jdk.jfr.FlightRecorder.isInitialized() && LoopEvent.TYPE.isEnabled() ? System.nanoTime() : 0;
         int n = 0;
         while (n < batch) {
             Runnable r = q.pollFirst();

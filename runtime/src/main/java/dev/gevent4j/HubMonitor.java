@@ -170,8 +170,8 @@ final class HubMonitor {
         LOG.log(System.Logger.Level.WARNING, "hub {0} has not returned to its loop for {1} ms (threshold {2} ms): "
                 + "{3} {4}, at:\n{5}", hub.getName(), stalledMillis,
                 Config.monitorThresholdMillis(), who, what, stack);
-        HubStallEvent e = new HubStallEvent();
-        if (e.isEnabled()) {
+        HubStallEvent e = jdk.jfr.FlightRecorder.isInitialized() ? new HubStallEvent() : null;
+        if (e != null && e.isEnabled()) {
             e.hub = hub.getName();
             e.greenlet = running != null ? running.getName() : null;
             e.stalledMillis = stalledMillis;
@@ -206,9 +206,19 @@ final class HubMonitor {
     }
 
     private static void registerJmx(Hub hub) {
-        if (!Config.jmx()) {
+        String mode = Config.jmxMode();
+        if (mode.equals("false")) {
             return;
         }
+        if (mode.equals("lazy")) {
+            // The platform MBean server is created on first use (~200 ms of CPU): not on the hub's start path.
+            Thread.ofPlatform().name("gevent4j-jmx").daemon(true).start(() -> registerJmxNow(hub));
+            return;
+        }
+        registerJmxNow(hub);
+    }
+
+    private static void registerJmxNow(Hub hub) {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             if (!jmxDone) {
@@ -221,8 +231,10 @@ final class HubMonitor {
                 }
             }
             ObjectName n = hubName(hub);
-            if (!server.isRegistered(n)) {
-                server.registerMBean(new HubBean(hub), n);
+            synchronized (LOCK) { // against unregisterJmx: a hub closed meanwhile must not stay registered
+                if (!hub.isClosed() && !server.isRegistered(n)) {
+                    server.registerMBean(new HubBean(hub), n);
+                }
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "could not register gevent4j's JMX beans", e);
@@ -236,8 +248,10 @@ final class HubMonitor {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName n = hubName(hub);
-            if (server.isRegistered(n)) {
-                server.unregisterMBean(n);
+            synchronized (LOCK) {
+                if (server.isRegistered(n)) {
+                    server.unregisterMBean(n);
+                }
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "could not unregister " + hub, e);

@@ -85,6 +85,27 @@ class MonitorTest {
         }
     }
 
+    @Test
+    void lazyJmxRegistersTheHubInTheBackgroundAndCloseUnregistersIt() throws Exception {
+        System.setProperty(Config.JMX, "lazy");
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name;
+            try (Hub hub = Hub.create()) {
+                name = new ObjectName("dev.gevent4j:type=Hub,name=" + ObjectName.quote(hub.getName()));
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (!server.isRegistered(name)) { // registered by a background thread: wait for that condition
+                    assertTrue(System.nanoTime() < deadline, "lazy registration of " + name);
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+                assertEquals(0L, server.getAttribute(name, "Stalls"));
+            }
+            assertTrue(!server.isRegistered(name), "unregistered on close");
+        } finally {
+            System.clearProperty(Config.JMX);
+        }
+    }
+
     /** Opened by the test; the class initializer below waits for it. */
     static final java.util.concurrent.CountDownLatch INIT_GATE = new java.util.concurrent.CountDownLatch(1);
 

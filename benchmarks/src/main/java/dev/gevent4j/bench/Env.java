@@ -51,8 +51,8 @@ public final class Env {
     }
 
     /**
-     * The gevent4j agent jar ({@code -Dgevent4j.agent=PATH}, else {@code agent/target/gevent4j-agent*.jar} without
-     * "sources"/"original"), or null when it has not been built.
+     * The gevent4j agent jar ({@code -Dgevent4j.agent=PATH}, else {@code agent/target/gevent4j-agent.jar}, else
+     * {@code agent/target/gevent4j-agent*.jar} without "sources"/"original"), or null when it has not been built.
      */
     public static Path agentJar() {
         String p = System.getProperty("gevent4j.agent");
@@ -63,6 +63,10 @@ public final class Env {
         Path dir = Path.of("agent", "target");
         if (!Files.isDirectory(dir)) {
             return null;
+        }
+        Path shaded = dir.resolve("gevent4j-agent.jar"); // the self-contained one, not the module's plain jar
+        if (Files.isRegularFile(shaded)) {
+            return shaded.toAbsolutePath();
         }
         try (var s = Files.list(dir)) {
             return s.filter(f -> {

@@ -47,6 +47,7 @@ public final class Harness {
         TITLES.put(7, "HTTP hello world with wrk: 100 connections");
         TITLES.put(8, "blocking-client fan-out: 90 x SELECT pg_sleep(0.2) through pgjdbc");
         TITLES.put(9, "connect-to-first-echo latency: 10,000 new connections, one at a time");
+        TITLES.put(10, "JVM start-up: hello world, plain and with -javaagent:gevent4j-agent.jar");
     }
 
     private final boolean smoke;
@@ -140,6 +141,7 @@ public final class Harness {
                 case 7 -> Macro.http(this);
                 case 8 -> Macro.pgFanOut(this);
                 case 9 -> Macro.connectLatency(this);
+                case 10 -> Startup.run(this);
                 default -> throw new IllegalArgumentException("workload " + w);
             }
         } catch (Exception e) {

@@ -9,10 +9,12 @@ import java.util.Map;
  * The agent's entry point ({@code Premain-Class} and {@code Agent-Class} of gevent4j-agent.jar):
  * {@code java -javaagent:gevent4j-agent.jar[=option=value,...] -jar app.jar}.
  *
- * <p>Start-up, in this order: parse the options (an unknown one aborts start-up with the list of valid ones); append
- * the boot jar to the bootstrap class path; open java.base to it; record the options for
- * {@link dev.gevent4j.Monkey}; install the enabled patches of {@link PatchRegistry}. Nothing of the runtime is
- * loaded before the boot jar is appended, so the application and the agent share one copy of it.
+ * <p>Start-up, in this order: parse the options (an unknown one aborts start-up with the list of valid ones); open
+ * the agent's cache ({@link AgentCache}); append the boot jar (from the cache) to the bootstrap class path; open
+ * java.base to it; record the options for {@link dev.gevent4j.Monkey}; install the enabled patches of
+ * {@link PatchRegistry} ({@link PatchInstaller}). Nothing of the runtime is loaded before the boot jar is appended,
+ * so the application and the agent share one copy of it. {@code -Dgevent4j.agent.timing=true} prints how long each
+ * step took ({@link StartupTiming}); docs/agent.md has the figures.
  */
 public final class AgentMain {
     private AgentMain() {}
@@ -26,6 +28,7 @@ public final class AgentMain {
     }
 
     private static void start(String args, Instrumentation inst) {
+        StartupTiming.step("premain entered");
         AgentOptions options;
         try {
             options = AgentOptions.parse(args);
@@ -36,9 +39,14 @@ public final class AgentMain {
         // Before Byte Buddy loads: no sun.misc.Unsafe use, hence no JVM warning about it.
         System.setProperty("net.bytebuddy.safe", "true");
         System.setProperty("dev.gevent4j.internal.agent.shaded.bytebuddy.safe", "true");
+        AgentCache cache;
         try {
             ModuleOpener.openToAgent(inst);
-            QuietStderr.during(() -> BootJar.append(inst));
+            StartupTiming.step("options, java.base opened");
+            cache = AgentCache.open(BootJar.agentJar());
+            StartupTiming.step("cache opened");
+            QuietStderr.during(new BootJar(inst, cache));
+            StartupTiming.step("boot jar appended");
             Module boot = Class.forName("dev.gevent4j.internal.MonkeyState", false, null).getModule();
             ModuleOpener.open(inst, boot, AgentMain.class.getModule());
         } catch (Exception e) {
@@ -50,14 +58,16 @@ public final class AgentMain {
         }
         MonkeyState.agentStarted(AgentOptions.names(), options.asMap(), patchOptions);
         MonkeyState.platformThreads(options.list("platformThreads"));
-        PatchInstaller.install(inst, PatchRegistry.ALL, options, System.err);
+        StartupTiming.step("registry and its advice classes loaded");
+        PatchInstaller.install(inst, PatchRegistry.ALL, options, cache, System.err);
         if (options.enabled("main")) {
-            MainPatch.install(inst, System.err);
+            MainPatch.install(inst, cache, System.err);
         }
         if (options.enabled("verbose")) {
             for (Map.Entry<String, Boolean> e : dev.gevent4j.Monkey.patches().entrySet()) {
                 System.err.println("gevent4j agent: " + (e.getValue() ? "patched " : "NOT patched ") + e.getKey());
             }
         }
+        StartupTiming.print();
     }
 }

@@ -26,12 +26,12 @@ final class ModuleOpener {
 
     /**
      * Step 1, before the boot jar exists: the agent's own module gets jdk.internal.access (to enable native access
-     * for unnamed modules: Netty's epoll library, and the libc calls of {@link QuietStderr}).
+     * for unnamed modules: Netty's epoll library) and the two packages of the natives {@link QuietStderr} calls.
      */
     static void openToAgent(Instrumentation inst) {
         Module base = Object.class.getModule();
         Set<Module> to = Set.of(ModuleOpener.class.getModule());
-        Map<String, Set<Module>> pkgs = Map.of("jdk.internal.access", to);
+        Map<String, Set<Module>> pkgs = Map.of("jdk.internal.access", to, "sun.nio.fs", to, "sun.nio.ch", to);
         inst.redefineModule(base, Set.of(), pkgs, pkgs, Set.of(), Map.of());
         // --enable-native-access=ALL-UNNAMED
         jdk.internal.access.SharedSecrets.getJavaLangAccess().addEnableNativeAccessToAllUnnamed();

@@ -1,11 +1,12 @@
 package dev.gevent4j.internal.agent;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.SymbolLookup;
-import java.lang.foreign.ValueLayout;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import jdk.internal.access.JavaIOFileDescriptorAccess;
+import jdk.internal.access.SharedSecrets;
 
 /**
  * Runs one start-up step with file descriptor 2 pointed at /dev/null. Used for exactly one call: appending the boot
@@ -18,7 +19,10 @@ import java.lang.invoke.MethodHandle;
  * QuietStderr.during(() -> BootJar.append(inst));
  * }</pre>
  *
- * <p>Where libc cannot be reached (not Linux), the step runs unchanged and the warning shows.
+ * <p>The file descriptors are moved with the JDK's own natives for {@code dup(2)} ({@code sun.nio.fs}) and
+ * {@code dup2(2)} ({@code sun.nio.ch}), not with the foreign-function linker, whose first downcall costs about 100 ms
+ * of start-up. Where those natives are missing (not Linux or macOS, another JDK), the step runs unchanged and the
+ * warning shows.
  */
 final class QuietStderr {
     interface Step {
@@ -30,39 +34,37 @@ final class QuietStderr {
     static void during(Step step) throws Exception {
         MethodHandle dup;
         MethodHandle dup2;
-        MethodHandle open;
-        MethodHandle close;
         try {
-            Linker linker = Linker.nativeLinker();
-            SymbolLookup libc = linker.defaultLookup();
-            FunctionDescriptor intInt = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
-            dup = linker.downcallHandle(libc.find("dup").orElseThrow(), intInt);
-            close = linker.downcallHandle(libc.find("close").orElseThrow(), intInt);
-            dup2 = linker.downcallHandle(libc.find("dup2").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            open = linker.downcallHandle(libc.find("open").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-        } catch (Throwable t) {
+            MethodHandles.Lookup me = MethodHandles.lookup();
+            Class<?> fs = Class.forName("sun.nio.fs.UnixNativeDispatcher");
+            dup = MethodHandles.privateLookupIn(fs, me).findStatic(fs, "dup",
+                    MethodType.methodType(int.class, int.class));
+            Class<?> ch = Class.forName("sun.nio.ch.DatagramDispatcher");
+            dup2 = MethodHandles.privateLookupIn(ch, me).findStatic(ch, "dup0",
+                    MethodType.methodType(void.class, FileDescriptor.class, FileDescriptor.class));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             step.run();
             return;
         }
-        int saved;
-        int devNull;
-        try (Arena arena = Arena.ofConfined()) {
+        JavaIOFileDescriptorAccess fds = SharedSecrets.getJavaIOFileDescriptorAccess();
+        FileDescriptor saved = new FileDescriptor();
+        FileOutputStream devNull;
+        try {
             System.err.flush();
-            saved = (int) dup.invokeExact(2);
-            devNull = (int) open.invokeExact(arena.allocateFrom("/dev/null"), 1 /* O_WRONLY */);
-            if (saved < 0 || devNull < 0 || (int) dup2.invokeExact(devNull, 2) < 0) {
-                if (saved >= 0) {
-                    int ignored = (int) close.invokeExact(saved);
-                }
-                if (devNull >= 0) {
-                    int ignored = (int) close.invokeExact(devNull);
-                }
-                step.run();
-                return;
+            fds.set(saved, (int) dup.invokeExact(2));
+            devNull = new FileOutputStream("/dev/null");
+        } catch (Throwable e) {
+            if (saved.valid()) {
+                fds.close(saved);
             }
-        } catch (Throwable t) {
+            step.run();
+            return;
+        }
+        try {
+            dup2.invokeExact(devNull.getFD(), FileDescriptor.err);
+        } catch (Throwable e) {
+            fds.close(saved);
+            devNull.close();
             step.run();
             return;
         }
@@ -70,12 +72,12 @@ final class QuietStderr {
             step.run();
         } finally {
             try {
-                int r1 = (int) dup2.invokeExact(saved, 2);
-                int r2 = (int) close.invokeExact(saved);
-                int r3 = (int) close.invokeExact(devNull);
+                dup2.invokeExact(saved, FileDescriptor.err);
             } catch (Throwable ignored) {
                 // fd 2 stays as it is; nothing else to do
             }
+            fds.close(saved);
+            devNull.close();
         }
     }
 }

@@ -41,62 +41,72 @@ public final class FileWaits {
     /** Bytes a pipe accepts without blocking once it reports writable (one page; PIPE_BUF on Linux). */
     private static final int PIPE_CHUNK = 4096;
 
-    private static final MethodHandle READ0;
-    private static final MethodHandle READ_BYTES;
-    private static final MethodHandle IS_REGULAR_IN;
-    private static final MethodHandle WRITE1;
-    private static final MethodHandle WRITE_BYTES;
-    private static final MethodHandle POLL;
-    private static final MethodHandle FSTAT;
-    private static final MethodHandle ATTRS_IS_REGULAR;
-    /** False if this JDK lacks one of the private methods used here: then every call is the JDK's own. */
-    private static final boolean AVAILABLE;
+    /**
+     * The JDK's private methods used here, looked up on a greenlet's first file call: a platform thread (the JVM's
+     * start-up, a class loader reading a jar) never initialises this.
+     */
+    private static final class Jdk {
+        private static final MethodHandle READ0;
+        private static final MethodHandle READ_BYTES;
+        private static final MethodHandle IS_REGULAR_IN;
+        private static final MethodHandle WRITE1;
+        private static final MethodHandle WRITE_BYTES;
+        private static final MethodHandle POLL;
+        private static final MethodHandle FSTAT;
+        private static final MethodHandle ATTRS_IS_REGULAR;
+        /** False if this JDK lacks one of the private methods used here: then every call is the JDK's own. */
+        private static final boolean AVAILABLE;
 
-    static {
-        boolean ok = false;
-        MethodHandle[] mh = new MethodHandle[8];
-        try {
-            MethodHandles.Lookup me = MethodHandles.lookup();
-            MethodHandles.Lookup in = MethodHandles.privateLookupIn(FileInputStream.class, me);
-            mh[0] = in.findVirtual(FileInputStream.class, "read0", MethodType.methodType(int.class));
-            mh[1] = in.findVirtual(FileInputStream.class, "readBytes",
-                    MethodType.methodType(int.class, byte[].class, int.class, int.class));
-            mh[2] = in.findVirtual(FileInputStream.class, "isRegularFile", MethodType.methodType(boolean.class));
-            MethodHandles.Lookup out = MethodHandles.privateLookupIn(FileOutputStream.class, me);
-            mh[3] = out.findVirtual(FileOutputStream.class, "write",
-                    MethodType.methodType(void.class, int.class, boolean.class));
-            mh[4] = out.findVirtual(FileOutputStream.class, "writeBytes",
-                    MethodType.methodType(void.class, byte[].class, int.class, int.class, boolean.class));
-            Class<?> net = Class.forName("sun.nio.ch.Net");
-            mh[5] = MethodHandles.privateLookupIn(net, me).findStatic(net, "poll",
-                    MethodType.methodType(int.class, FileDescriptor.class, int.class, long.class));
-            Class<?> attrs = Class.forName("sun.nio.fs.UnixFileAttributes");
-            MethodHandles.Lookup fs = MethodHandles.privateLookupIn(attrs, me);
-            mh[6] = fs.findStatic(attrs, "get", MethodType.methodType(attrs, int.class))
-                    .asType(MethodType.methodType(Object.class, int.class));
-            mh[7] = fs.findVirtual(attrs, "isRegularFile", MethodType.methodType(boolean.class))
-                    .asType(MethodType.methodType(boolean.class, Object.class));
-            ok = true;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            System.getLogger("dev.gevent4j").log(System.Logger.Level.WARNING, "gevent4j agent: the 'files' patch "
-                    + "is inactive on JDK " + Runtime.version() + ": " + e);
+        static {
+            boolean ok = false;
+            MethodHandle[] mh = new MethodHandle[8];
+            try {
+                MethodHandles.Lookup me = MethodHandles.lookup();
+                MethodHandles.Lookup in = MethodHandles.privateLookupIn(FileInputStream.class, me);
+                mh[0] = in.findVirtual(FileInputStream.class, "read0", MethodType.methodType(int.class));
+                mh[1] = in.findVirtual(FileInputStream.class, "readBytes",
+                        MethodType.methodType(int.class, byte[].class, int.class, int.class));
+                mh[2] = in.findVirtual(FileInputStream.class, "isRegularFile", MethodType.methodType(boolean.class));
+                MethodHandles.Lookup out = MethodHandles.privateLookupIn(FileOutputStream.class, me);
+                mh[3] = out.findVirtual(FileOutputStream.class, "write",
+                        MethodType.methodType(void.class, int.class, boolean.class));
+                mh[4] = out.findVirtual(FileOutputStream.class, "writeBytes",
+                        MethodType.methodType(void.class, byte[].class, int.class, int.class, boolean.class));
+                Class<?> net = Class.forName("sun.nio.ch.Net");
+                mh[5] = MethodHandles.privateLookupIn(net, me).findStatic(net, "poll",
+                        MethodType.methodType(int.class, FileDescriptor.class, int.class, long.class));
+                Class<?> attrs = Class.forName("sun.nio.fs.UnixFileAttributes");
+                MethodHandles.Lookup fs = MethodHandles.privateLookupIn(attrs, me);
+                mh[6] = fs.findStatic(attrs, "get", MethodType.methodType(attrs, int.class))
+                        .asType(MethodType.methodType(Object.class, int.class));
+                mh[7] = fs.findVirtual(attrs, "isRegularFile", MethodType.methodType(boolean.class))
+                        .asType(MethodType.methodType(boolean.class, Object.class));
+                ok = true;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                System.getLogger("dev.gevent4j").log(System.Logger.Level.WARNING, "gevent4j agent: the 'files' patch "
+                        + "is inactive on JDK " + Runtime.version() + ": " + e);
+            }
+            READ0 = mh[0];
+            READ_BYTES = mh[1];
+            IS_REGULAR_IN = mh[2];
+            WRITE1 = mh[3];
+            WRITE_BYTES = mh[4];
+            POLL = mh[5];
+            FSTAT = mh[6];
+            ATTRS_IS_REGULAR = mh[7];
+            AVAILABLE = ok;
         }
-        READ0 = mh[0];
-        READ_BYTES = mh[1];
-        IS_REGULAR_IN = mh[2];
-        WRITE1 = mh[3];
-        WRITE_BYTES = mh[4];
-        POLL = mh[5];
-        FSTAT = mh[6];
-        ATTRS_IS_REGULAR = mh[7];
-        AVAILABLE = ok;
+
+        private Jdk() {}
     }
 
     private FileWaits() {}
 
     /** The calling greenlet's epoll hub, or null (then the JDK's own call runs). Also used by the other file hooks. */
     static Hub hub() {
-        if (!AVAILABLE) {
+        // A platform thread (the JVM's start-up, the class loader reading a jar) is never a greenlet: answered without
+        // touching the runtime, which it would otherwise initialise in the middle of that read.
+        if (!Thread.currentThread().isVirtual() || !Jdk.AVAILABLE) {
             return null;
         }
         Hub hub = Hub.current();
@@ -130,7 +140,7 @@ public final class FileWaits {
         } else if (Pinning.pinned(hub)) {
             return null;
         }
-        return PoolCalls.run(hub, () -> b == null ? (int) READ0.invokeExact(in) : (int) READ_BYTES.invokeExact(in, b, off, len));
+        return PoolCalls.run(hub, () -> b == null ? (int) Jdk.READ0.invokeExact(in) : (int) Jdk.READ_BYTES.invokeExact(in, b, off, len));
     }
 
     /**
@@ -155,9 +165,9 @@ public final class FileWaits {
             }
             return PoolCalls.run(hub, () -> {
                 if (b == null) {
-                    WRITE1.invokeExact(out, oneByte, append);
+                    Jdk.WRITE1.invokeExact(out, oneByte, append);
                 } else {
-                    WRITE_BYTES.invokeExact(out, b, off, len, append);
+                    Jdk.WRITE_BYTES.invokeExact(out, b, off, len, append);
                 }
                 return 0;
             });
@@ -169,9 +179,9 @@ public final class FileWaits {
             }
             return PoolCalls.run(hub, () -> {
                 if (b == null) {
-                    WRITE1.invokeExact(out, oneByte, append);
+                    Jdk.WRITE1.invokeExact(out, oneByte, append);
                 } else {
-                    WRITE_BYTES.invokeExact(out, b, off, len, append);
+                    Jdk.WRITE_BYTES.invokeExact(out, b, off, len, append);
                 }
                 return 0;
             });
@@ -183,21 +193,21 @@ public final class FileWaits {
                     : SocketWaits.awaitReady(hub, fdVal, SocketWaits.POLLOUT);
             int from = off + done;
             if (state == SocketWaits.PINNED) {
-                invoke(() -> { WRITE_BYTES.invokeExact(out, b, from, len - (from - off), append); }); // the JDK's way
+                invoke(() -> { Jdk.WRITE_BYTES.invokeExact(out, b, from, len - (from - off), append); }); // the JDK's way
                 return 0;
             }
             if (state == SocketWaits.NOT_POLLABLE) {
                 int rest = len - done;
                 if (PoolCalls.run(hub, () -> {
-                    WRITE_BYTES.invokeExact(out, b, from, rest, append);
+                    Jdk.WRITE_BYTES.invokeExact(out, b, from, rest, append);
                     return 0;
                 }) == null) {
-                    invoke(() -> { WRITE_BYTES.invokeExact(out, b, from, rest, append); });
+                    invoke(() -> { Jdk.WRITE_BYTES.invokeExact(out, b, from, rest, append); });
                 }
                 return 0;
             }
             int n = Math.min(PIPE_CHUNK, len - done);
-            invoke(() -> { WRITE_BYTES.invokeExact(out, b, from, n, append); });
+            invoke(() -> { Jdk.WRITE_BYTES.invokeExact(out, b, from, n, append); });
             done += n;
         }
         return 0;
@@ -210,7 +220,7 @@ public final class FileWaits {
     /** FileInputStream caches whether its fd is a regular file; UNKNOWN if fstat fails (the JDK reports it). */
     private static int regularIn(FileInputStream in) {
         try {
-            return (boolean) IS_REGULAR_IN.invokeExact(in) ? REGULAR : OTHER;
+            return (boolean) Jdk.IS_REGULAR_IN.invokeExact(in) ? REGULAR : OTHER;
         } catch (Throwable e) {
             return UNKNOWN;
         }
@@ -218,7 +228,7 @@ public final class FileWaits {
 
     private static int regular(int fdVal) {
         try {
-            return (boolean) ATTRS_IS_REGULAR.invokeExact((Object) FSTAT.invokeExact(fdVal)) ? REGULAR : OTHER;
+            return (boolean) Jdk.ATTRS_IS_REGULAR.invokeExact((Object) Jdk.FSTAT.invokeExact(fdVal)) ? REGULAR : OTHER;
         } catch (Throwable e) {
             return UNKNOWN;
         }
@@ -227,7 +237,7 @@ public final class FileWaits {
     /** A non-blocking poll(2): true if the fd is ready for {@code event} (or in error: the JDK's call reports it). */
     private static boolean readyNow(FileDescriptor fd, int event) {
         try {
-            return (int) POLL.invokeExact(fd, event, 0L) != 0;
+            return (int) Jdk.POLL.invokeExact(fd, event, 0L) != 0;
         } catch (Throwable e) {
             return true;
         }

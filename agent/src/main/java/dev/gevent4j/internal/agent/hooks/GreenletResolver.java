@@ -50,6 +50,9 @@ public final class GreenletResolver implements InetAddressResolver {
     }
 
     private static Hub hub() {
+        if (!Thread.currentThread().isVirtual()) {
+            return null; // not a greenlet: the runtime is not initialised for a platform thread's lookup
+        }
         Hub hub = Hub.current();
         return hub != null && !hub.isClosed() ? hub : null;
     }
