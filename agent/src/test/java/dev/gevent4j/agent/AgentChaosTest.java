@@ -64,7 +64,8 @@ class AgentChaosTest {
     private static String runSeed(long seed, int bursts) throws Exception {
         Random mix = new Random(seed);
         int[] kinds = new int[Kind.values().length];
-        try (ServerJvm server = ServerJvm.start(List.of("-javaagent:" + ChildJvm.agentJar()), ChaosEchoServer.class);
+        try (ServerJvm server = ServerJvm.start(List.of("-javaagent:" + ChildJvm.agentJar() + "=main=true"),
+                ChaosEchoServer.class);
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port());
             ServerJvm.HubCounters idle = awaitIdle(server); // also opens the JMX connection before the fd baseline

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Agent option {@code main}: with {@code main=true} (the default) the application's {@code main} runs as a greenlet
+ * Agent option {@code main}: with {@code main=true} the application's {@code main} runs as a greenlet
  * and behaves as the JVM's main thread does for the application: its name, non-daemon threads it creates, an
  * uncaught exception (the launcher's report, exit status 1), {@code System.exit} with shutdown hooks; with
- * {@code main=false} it stays on the JVM's main thread. Each case runs the real agent in a child JVM.
+ * {@code main=false} (the default) it stays on the JVM's main thread. Each case runs the real agent in a child JVM.
  */
 @org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS) // JUnit's @Timeout, fully qualified: dev.gevent4j.Timeout shares the name
 class MainGreenletTest {
@@ -33,8 +33,8 @@ class MainGreenletTest {
     }
 
     @Test
-    void mainRunsAsAGreenletByDefaultAndItsNonDaemonThreadsKeepTheJvmAlive() throws Exception {
-        ChildJvm.Result r = run("", "return");
+    void mainRunsAsAGreenletAndItsNonDaemonThreadsKeepTheJvmAlive() throws Exception {
+        ChildJvm.Result r = run("main=true", "return");
         assertEquals("", r.stderr());
         assertEquals(0, r.exitCode());
         assertEquals("main: name=main virtual=true daemon=false\n" + COMMON
@@ -43,7 +43,7 @@ class MainGreenletTest {
 
     @Test
     void anUncaughtExceptionEndsTheJvmAsWithoutTheAgent() throws Exception {
-        ChildJvm.Result r = run("", "throw");
+        ChildJvm.Result r = run("main=true", "throw");
         assertEquals(1, r.exitCode());
         assertTrue(r.stderr().startsWith("Exception in thread \"main\" java.lang.IllegalStateException: boom from main"),
                 r.stderr());
@@ -53,14 +53,14 @@ class MainGreenletTest {
 
     @Test
     void systemExitRunsTheShutdownHooksAndExitsWithItsStatus() throws Exception {
-        ChildJvm.Result r = run("", "exit");
+        ChildJvm.Result r = run("main=true", "exit");
         assertEquals(3, r.exitCode(), r.stderr());
         assertEquals("main: name=main virtual=true daemon=false\n" + COMMON + "shutdown hook ran\n", r.stdout());
     }
 
     @Test
-    void withMainFalseMainStaysOnTheJvmsMainThread() throws Exception {
-        ChildJvm.Result r = run("main=false", "return");
+    void byDefaultMainStaysOnTheJvmsMainThread() throws Exception {
+        ChildJvm.Result r = run("", "return");
         assertEquals("", r.stderr());
         assertEquals(0, r.exitCode());
         assertEquals("main: name=main virtual=false daemon=false\n" + COMMON
@@ -77,7 +77,8 @@ class MainGreenletTest {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {
             out.flush();
         }
-        ProcessBuilder pb = new ProcessBuilder(ChildJvm.java(), "-javaagent:" + ChildJvm.agentJar(), "-jar",
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.java(), "-javaagent:" + ChildJvm.agentJar() + "=main=true",
+                "-jar",
                 jar.toString(), "return");
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt"); // apart: on a loaded machine the hub monitor may report a CPU pause there

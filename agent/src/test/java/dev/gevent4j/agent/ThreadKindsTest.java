@@ -55,12 +55,17 @@ class ThreadKindsTest {
 
     @Test
     void mainInANativeWaitIsReportedWithTheMainOption() throws Exception {
-        nativeWaitIsReported("main=false", "greenlet main is in native code", "main");
+        nativeWaitIsReportedWith("main=true", "main=false", "greenlet main is in native code", "main");
     }
 
     private static void nativeWaitIsReported(String advice, String culprit, String... args) throws Exception {
-        Process p = ChildJvm.builder(List.of("-javaagent:" + ChildJvm.agentJar() + "=files=false"), List.of(),
-                NativeWaitApp.class.getName(), args).start();
+        nativeWaitIsReportedWith("main=false", advice, culprit, args);
+    }
+
+    private static void nativeWaitIsReportedWith(String mainOption, String advice, String culprit, String... args)
+            throws Exception {
+        Process p = ChildJvm.builder(List.of("-javaagent:" + ChildJvm.agentJar() + "=files=false," + mainOption),
+                List.of(), NativeWaitApp.class.getName(), args).start();
         try {
             ByteArrayOutputStream out = drain(p.getInputStream());
             ByteArrayOutputStream err = drain(p.getErrorStream());

@@ -38,9 +38,7 @@ final class Targets {
             new Target(6, "msgs per server-CPU-second", Contenders.NETTY, 0.85, false,
                     "echo msgs per server-CPU-s: gevent4j >= 0.85x raw Netty (1 loop)"),
             new Target(10, Startup.COST, Startup.WARM, null, 300, true,
-                    "agent start-up: <= +300 ms over a plain JVM (hello world, every option on; issue 18)"),
-            new Target(10, Startup.COST, Startup.NO_MAIN, null, 300, true,
-                    "the same with main=false: the agent's own start-up, no hub started for main"));
+                    "agent start-up: <= +300 ms over a plain JVM (hello world, default options; issue 18)"));
 
     static String markdown(List<Result> results) {
         StringBuilder sb = new StringBuilder("### Targets (issues 2, 6 and 18; measured in this run)\n\n");

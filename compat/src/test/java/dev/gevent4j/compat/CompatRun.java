@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a case's app in two child JVMs — one under the real agent ({@code -javaagent:agent/target/gevent4j-agent.jar},
- * default options: threads=true, main=true), one without — on this module's test class path, reads the figures the
+ * default options: threads=true, main=false), one without — on this module's test class path, reads the figures the
  * app's {@code Probe} printed, checks them, and writes them to {@code target/compatibility/<case>.properties} for
  * {@link CompatibilityTableTest}.
  *

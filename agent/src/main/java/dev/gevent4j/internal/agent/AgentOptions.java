@@ -37,7 +37,7 @@ public final class AgentOptions {
         // greenlet pinned to the hub thread, e.g. in a class initializer, runs the JDK's blocking call instead)
         d.put("files", true);
         d.put("threads", true);  // Thread.start() of application threads → a greenlet
-        d.put("main", true);     // the application's main runs as a greenlet of the default hub
+        d.put("main", false);    // the application's main runs as a greenlet of the default hub (off: start-up cost)
         d.put("verbose", false); // print every patch at start-up
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
