@@ -248,6 +248,23 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
+     * The longest time, in milliseconds, the hub went without returning to its loop (a greenlet running without
+     * yielding, or pinned), as measured by the monitor ({@code gevent4j.monitor}, on by default); 0 with the monitor
+     * off. For tests that fail on a stall (gevent4j-junit). Any thread.
+     */
+    public long longestStallMillis() {
+        return loop.counters.longestStallMillis;
+    }
+
+    /**
+     * Greenlets spawned onto this hub from outside it whose start is still held until their spawner blocks (see
+     * {@code docs/architecture.md}). For leak checks. Any thread.
+     */
+    public int heldStarts() {
+        return outsideStarts.heldCount();
+    }
+
+    /**
      * Counters of a hub at one moment: runnable entries, pending timers, live greenlets (started and not ended), IO
      * registrations, and loop iterations so far.
      */
