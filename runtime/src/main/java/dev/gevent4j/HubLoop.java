@@ -67,9 +67,27 @@ final class HubLoop {
     private Greenlet<?> liveHead;
     private int liveCount;
     private int ioRegistrations;
+    /** Greenlets parked in Waits (hub-confined); of those, untimed waits for something outside the hub. */
+    private int greenletsInWaits;
+    private int greenletsWaitingOutside;
+
+    // --- the clock ---
+    /** Whether the hub runs on virtual time (see {@link Hub.Builder#virtualTime}). */
+    final boolean virtualTime;
+    /** The virtual clock, in nanoTime units; written only on the hub thread, read from any thread. */
+    private volatile long virtualNanos;
+    /** Real nanoTime and the hub clock at creation: for {@link Hub#instant()}. */
+    final long createdNanos = System.nanoTime();
+    final java.time.Instant createdInstant = java.time.Instant.now();
 
     HubLoop(Hub hub, String threadName) {
+        this(hub, threadName, false);
+    }
+
+    HubLoop(Hub hub, String threadName, boolean virtualTime) {
         this.hub = hub;
+        this.virtualTime = virtualTime;
+        this.virtualNanos = createdNanos;
         this.batch = Config.hubBatch();
         this.closeGraceNanos = Config.closeGraceMillis() * 1_000_000L;
         this.builder = JdkAccess.virtualThreadBuilder(scheduler);
@@ -208,6 +226,43 @@ final class HubLoop {
         }
     }
 
+    /**
+     * The hub's clock, in {@link System#nanoTime()} units: nanoTime itself, or on virtual time a clock that stands
+     * still while greenlets run, moves with real time while the hub waits for IO or other threads, and jumps to the
+     * next timer when every greenlet waits only on timers. Every timer deadline is on this clock. Any thread.
+     */
+    long now() {
+        return virtualTime ? virtualNanos : System.nanoTime();
+    }
+
+    /** A greenlet parks in Waits (outside: an untimed wait that only another thread can end). Hub thread. */
+    void waitStarted(boolean outside) {
+        greenletsInWaits++;
+        if (outside) {
+            greenletsWaitingOutside++;
+        }
+    }
+
+    /** The greenlet's Waits wait ended. Hub thread. */
+    void waitEnded(boolean outside) {
+        greenletsInWaits--;
+        if (outside) {
+            greenletsWaitingOutside--;
+        }
+    }
+
+    /**
+     * Virtual time: whether the loop may jump its clock to the next timer instead of waiting for it. Only when
+     * nothing else can happen first: nothing ready, no IO registration, and every live greenlet parked in a gevent4j
+     * wait that a timer or another greenlet of this hub ends (a greenlet parked elsewhere, say in JDK socket IO without
+     * the agent, or waiting untimed for another thread, keeps the clock real). Cross-thread tasks already posted have
+     * been run by the caller. Hub thread.
+     */
+    private boolean mayJump() {
+        return ready.isEmpty() && ioRegistrations == 0 && greenletsInWaits >= liveCount
+                && greenletsWaitingOutside == 0 && !hub.outsideStarts.isHolding();
+    }
+
     /** The timer heap. MUST be used from the hub thread. */
     TimerQueue timers() {
         return timers;
@@ -314,6 +369,11 @@ final class HubLoop {
                 runDueTimers();
                 if (!ready.isEmpty()) {
                     loop.runNow();
+                    if (virtualTime) {
+                        // a microsecond per busy pass: a greenlet that polls the clock with sleep(0) still sees it
+                        // move, and the clock stays a function of the schedule alone (replays are exact)
+                        virtualNanos += 1_000;
+                    }
                     continue;
                 }
                 if (hub.isClosed()) {
@@ -348,12 +408,29 @@ final class HubLoop {
                     }
                     hub.loopExit.check(judged, this);
                 }
-                long wait = next == Long.MAX_VALUE ? 0 : Math.max(1, next - System.nanoTime());
+                if (virtualTime && next != Long.MAX_VALUE && closeDeadline == 0) {
+                    loop.runNow(); // what other threads posted comes first: it may make a greenlet ready
+                    if (!ready.isEmpty() || hub.isClosed()) {
+                        continue;
+                    }
+                    next = timers.nextDeadline();
+                    if (next != Long.MAX_VALUE && mayJump()) {
+                        if (next - virtualNanos > 0) {
+                            virtualNanos = next;
+                        }
+                        continue;
+                    }
+                }
+                long wait = next == Long.MAX_VALUE ? 0 : Math.max(1, next - now());
                 if (closeDeadline != 0) {
                     wait = wait == 0 ? 10_000_000 : Math.min(wait, 10_000_000);
                 }
                 counters.onPolling(true);
+                long before = virtualTime ? System.nanoTime() : 0;
                 loop.run(wait);
+                if (virtualTime) {
+                    virtualNanos += System.nanoTime() - before; // waiting for IO or another thread: real time
+                }
                 counters.onPolling(false);
             }
         } catch (Throwable t) {
@@ -401,7 +478,7 @@ final class HubLoop {
         if (timers.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = now();
         TimerQueue.Timer t;
         while ((t = timers.pollDue(now)) != null) {
             counters.onEntry();

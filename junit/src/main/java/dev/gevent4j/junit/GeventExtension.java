@@ -88,7 +88,8 @@ public final class GeventExtension implements TestTemplateInvocationContextProvi
         public void beforeEach(ExtensionContext context) throws Exception {
             warmUp();
             fdsBefore = openFds();
-            hub = Hub.create("gevent4j-hub-test-" + context.getRequiredTestMethod().getName());
+            hub = Hub.builder().name("gevent4j-hub-test-" + context.getRequiredTestMethod().getName())
+                    .virtualTime(cfg.virtualTime()).build();
             stalls = StallCapture.install(hub);
         }
 

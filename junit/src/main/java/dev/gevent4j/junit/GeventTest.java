@@ -50,4 +50,11 @@ public @interface GeventTest {
      * on by default).
      */
     long stallMillis() default 1000;
+
+    /**
+     * Runs the test on a hub with virtual time ({@link dev.gevent4j.Hub.Builder#virtualTime}): while every greenlet
+     * waits only on timers, the hub's clock jumps to the next deadline instead of sleeping, so an hour of
+     * {@code Gevent.sleep} takes no wall time. Real IO and other threads keep the clock real while they are awaited.
+     */
+    boolean virtualTime() default false;
 }
