@@ -80,6 +80,7 @@ public final class Hub implements AutoCloseable {
     }
 
     private final String name;
+    private final Long seed;
     final HubLoop loop;
     final OutsideStarts outsideStarts = new OutsideStarts(this);
     final LoopExitDetector loopExit = new LoopExitDetector(this);
@@ -87,14 +88,15 @@ public final class Hub implements AutoCloseable {
     private volatile dev.gevent4j.io.ThreadPool threadPool;
 
     private Hub(String name) {
-        this(name, false);
+        this(name, false, null, 0);
     }
 
-    private Hub(String name, boolean virtualTime) {
+    private Hub(String name, boolean virtualTime, Long seed, long timerJitterNanos) {
         JdkAccess.check();
         dev.gevent4j.internal.JdkPollerInit.ensure(); // before any greenlet can do socket IO: see that class
         this.name = name;
-        this.loop = new HubLoop(this, name, virtualTime);
+        this.loop = new HubLoop(this, name, virtualTime, seed, timerJitterNanos);
+        this.seed = seed;
         loop.start();
         ALL.add(this);
         HubMonitor.hubStarted(this);
@@ -129,6 +131,8 @@ public final class Hub implements AutoCloseable {
     public static final class Builder {
         private String name;
         private boolean virtualTime;
+        private Long seed;
+        private Duration timerJitter = Duration.ofMillis(1);
 
         private Builder() {}
 
@@ -152,9 +156,30 @@ public final class Hub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A seeded schedule: the seed drives random choices in what gevent leaves unspecified, never in a FIFO order
+         * gevent4j promises (greenlets and callSoon callbacks made ready on the hub keep their order). It delays each
+         * timer by a random amount up to {@link #timerJitter} (so timers with equal or near deadlines fire in a
+         * seeded order), and it shuffles the wake-ups other threads post within one poll of the loop before they
+         * enter the ready queue. The same seed on the same code gives the same schedule as long as the run does not
+         * wait on real time: use it with {@link #virtualTime}. See {@code docs/testing.md}.
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The bound of a seeded hub's random timer delays (default 1 ms; zero turns them off). */
+        public Builder timerJitter(Duration jitter) {
+            Durations.requiredNanos(jitter, "jitter");
+            this.timerJitter = jitter;
+            return this;
+        }
+
         /** Creates and starts the hub. */
         public Hub build() {
-            return new Hub(name != null ? name : "gevent4j-hub-" + IDS.getAndIncrement(), virtualTime);
+            return new Hub(name != null ? name : "gevent4j-hub-" + IDS.getAndIncrement(), virtualTime, seed,
+                    timerJitter.toNanos());
         }
     }
 
@@ -208,6 +233,11 @@ public final class Hub implements AutoCloseable {
      */
     public Instant instant() {
         return loop.virtualTime ? loop.createdInstant.plusNanos(loop.now() - loop.createdNanos) : Instant.now();
+    }
+
+    /** The hub's {@linkplain Builder#seed schedule seed}, or null. */
+    public Long seed() {
+        return seed;
     }
 
     /** Whether the hub runs on {@linkplain Builder#virtualTime virtual time}. */

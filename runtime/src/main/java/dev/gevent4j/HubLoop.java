@@ -55,7 +55,7 @@ final class HubLoop {
     private final int batch;
     private final long closeGraceNanos;
     /** The virtual-thread scheduler of the hub's greenlets: appends a continuation to the ready queue. */
-    final Executor scheduler = this::enqueue;
+    final Executor scheduler = this::enqueueContinuation;
     private final Thread.Builder.OfVirtual builder;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -80,13 +80,23 @@ final class HubLoop {
     final long createdNanos = System.nanoTime();
     final java.time.Instant createdInstant = java.time.Instant.now();
 
+    // --- seeded schedules (null/empty unless the hub has a seed) ---
+    /** The seeded random source of the perturbations; hub-confined. */
+    private final java.util.SplittableRandom perturb;
+    /** Upper bound of the random delay added to each timer, in nanos. */
+    private final long timerJitterNanos;
+    /** Wake-ups from other threads taken in one poll, before they are shuffled into the ready queue. */
+    private final java.util.ArrayList<Runnable> outsideArrivals = new java.util.ArrayList<>();
+
     HubLoop(Hub hub, String threadName) {
-        this(hub, threadName, false);
+        this(hub, threadName, false, null, 0);
     }
 
-    HubLoop(Hub hub, String threadName, boolean virtualTime) {
+    HubLoop(Hub hub, String threadName, boolean virtualTime, Long seed, long timerJitterNanos) {
         this.hub = hub;
         this.virtualTime = virtualTime;
+        this.perturb = seed == null ? null : new java.util.SplittableRandom(seed);
+        this.timerJitterNanos = timerJitterNanos;
         this.virtualNanos = createdNanos;
         this.batch = Config.hubBatch();
         this.closeGraceNanos = Config.closeGraceMillis() * 1_000_000L;
@@ -181,6 +191,18 @@ final class HubLoop {
         }
     }
 
+    /**
+     * The virtual-thread scheduler: {@link #enqueue}, except that on a seeded hub a continuation made ready by
+     * another thread waits in {@link #outsideArrivals} for its seeded place (callSoon callbacks keep their FIFO order).
+     */
+    private void enqueueContinuation(Runnable task) {
+        if (perturb != null && !inLoop()) {
+            post(() -> outsideArrivals.add(task));
+        } else {
+            enqueue(task);
+        }
+    }
+
     /** Runs {@code task} on the hub thread as soon as the loop polls, waking it if it blocks. Any thread. */
     void post(Runnable task) {
         try {
@@ -207,14 +229,48 @@ final class HubLoop {
      */
     void addTimer(TimerQueue.Timer t) {
         if (inLoop()) {
-            timers.add(t);
+            addTimerOnHub(t);
         } else {
             post(() -> {
                 if (!t.isCancelled()) {
-                    timers.add(t);
+                    addTimerOnHub(t);
                 }
             });
         }
+    }
+
+    /** Seeded: delays the timer by a random amount up to the jitter bound, then queues it. Hub thread. */
+    private void addTimerOnHub(TimerQueue.Timer t) {
+        if (perturb != null && timerJitterNanos > 0) {
+            t.delayBy(perturb.nextLong(timerJitterNanos + 1));
+        }
+        timers.add(t);
+    }
+
+    /** Runs what other threads posted, without blocking, then admits their wake-ups. Hub thread. */
+    private void pollNow() {
+        loop.runNow();
+        admitOutside();
+    }
+
+    /**
+     * Seeded: the wake-ups other threads posted during one poll enter the ready queue in a seeded random order (the
+     * order in which concurrent threads' wake-ups arrive is unspecified anyway; each greenlet's own order is kept, as
+     * one poll holds at most one wake-up per parked greenlet). Hub thread.
+     */
+    private void admitOutside() {
+        int n = outsideArrivals.size();
+        if (n == 0) {
+            return;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = perturb.nextInt(i + 1);
+            Runnable tmp = outsideArrivals.get(i);
+            outsideArrivals.set(i, outsideArrivals.get(j));
+            outsideArrivals.set(j, tmp);
+        }
+        ready.addAll(outsideArrivals);
+        outsideArrivals.clear();
     }
 
     /** Removes a timer. Any thread; from outside the hub the removal is posted (and dropped once closed). */
@@ -368,7 +424,7 @@ final class HubLoop {
                 runReady();
                 runDueTimers();
                 if (!ready.isEmpty()) {
-                    loop.runNow();
+                    pollNow();
                     if (virtualTime) {
                         // a microsecond per busy pass: a greenlet that polls the clock with sleep(0) still sees it
                         // move, and the clock stays a function of the schedule alone (replays are exact)
@@ -384,7 +440,7 @@ final class HubLoop {
                         continue;
                     }
                     if (liveCount == 0) {
-                        loop.runNow(); // wake-ups posted from other threads may still start greenlets
+                        pollNow(); // wake-ups posted from other threads may still start greenlets
                         if (ready.isEmpty()) {
                             break;
                         }
@@ -401,7 +457,7 @@ final class HubLoop {
                     // their wake-ups, then judge only those. A waiter that registers meanwhile (say, right after it
                     // spawned from outside) is judged on a later pass, once its own wake-ups have been drained.
                     LoopExitDetector.OutsideWait[] judged = hub.loopExit.judged();
-                    loop.runNow();
+                    pollNow();
                     // runNow may also have consumed close()'s wake-up: re-read the state before blocking.
                     if (!ready.isEmpty() || !timers.isEmpty() || hub.isClosed()) {
                         continue;
@@ -409,7 +465,7 @@ final class HubLoop {
                     hub.loopExit.check(judged, this);
                 }
                 if (virtualTime && next != Long.MAX_VALUE && closeDeadline == 0) {
-                    loop.runNow(); // what other threads posted comes first: it may make a greenlet ready
+                    pollNow(); // what other threads posted comes first: it may make a greenlet ready
                     if (!ready.isEmpty() || hub.isClosed()) {
                         continue;
                     }
@@ -428,6 +484,7 @@ final class HubLoop {
                 counters.onPolling(true);
                 long before = virtualTime ? System.nanoTime() : 0;
                 loop.run(wait);
+                admitOutside();
                 if (virtualTime) {
                     virtualNanos += System.nanoTime() - before; // waiting for IO or another thread: real time
                 }

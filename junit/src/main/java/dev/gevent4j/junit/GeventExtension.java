@@ -46,6 +46,9 @@ public final class GeventExtension implements TestTemplateInvocationContextProvi
     /** How long after a run the leak check waits for greenlets, timers and fds closed asynchronously to go away. */
     public static final long SETTLE_MILLIS = 2000;
 
+    /** A system property that replays one seed: every @GeventTest runs once, with this seed, on virtual time. */
+    public static final String SEED_PROPERTY = "gevent4j.junit.seed";
+
     private static volatile boolean warmedUp;
 
     @Override
@@ -56,19 +59,30 @@ public final class GeventExtension implements TestTemplateInvocationContextProvi
     @Override
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
         GeventTest cfg = context.getRequiredTestMethod().getAnnotation(GeventTest.class);
-        return Stream.of(new Run(cfg, context.getRequiredTestMethod().getName()));
+        String name = context.getRequiredTestMethod().getName();
+        String forced = System.getProperty(SEED_PROPERTY);
+        if (forced != null && !forced.isBlank()) {
+            return Stream.of(new Run(cfg, name, Long.parseLong(forced.trim())));
+        }
+        if (cfg.seed() != GeventTest.NO_SEED) {
+            return Stream.of(new Run(cfg, name, cfg.seed()));
+        }
+        if (cfg.seeds() > 0) {
+            return java.util.stream.LongStream.rangeClosed(1, cfg.seeds()).mapToObj(s -> new Run(cfg, name, s));
+        }
+        return Stream.of(new Run(cfg, name, null));
     }
 
-    /** One run of a test: its display name and its per-run extension. */
-    private record Run(GeventTest cfg, String name) implements TestTemplateInvocationContext {
+    /** One run of a test: its display name, its seed (or null) and its per-run extension. */
+    private record Run(GeventTest cfg, String name, Long seed) implements TestTemplateInvocationContext {
         @Override
         public String getDisplayName(int invocationIndex) {
-            return name;
+            return seed == null ? name : name + " [seed = " + seed + "]";
         }
 
         @Override
         public List<Extension> getAdditionalExtensions() {
-            return List.of(new PerRun(cfg));
+            return List.of(new PerRun(cfg, seed));
         }
     }
 
@@ -76,20 +90,26 @@ public final class GeventExtension implements TestTemplateInvocationContextProvi
     static final class PerRun implements BeforeEachCallback, AfterEachCallback, ParameterResolver,
             InvocationInterceptor {
         private final GeventTest cfg;
+        private final Long seed;
         private Hub hub;
         private Map<Integer, String> fdsBefore;
         private StallCapture stalls;
 
-        PerRun(GeventTest cfg) {
+        PerRun(GeventTest cfg, Long seed) {
             this.cfg = cfg;
+            this.seed = seed;
         }
 
         @Override
         public void beforeEach(ExtensionContext context) throws Exception {
             warmUp();
             fdsBefore = openFds();
-            hub = Hub.builder().name("gevent4j-hub-test-" + context.getRequiredTestMethod().getName())
-                    .virtualTime(cfg.virtualTime()).build();
+            Hub.Builder b = Hub.builder().name("gevent4j-hub-test-" + context.getRequiredTestMethod().getName())
+                    .virtualTime(cfg.virtualTime() || seed != null);
+            if (seed != null) {
+                b.seed(seed).timerJitter(java.time.Duration.ofNanos(cfg.timerJitterMicros() * 1000));
+            }
+            hub = b.build();
             stalls = StallCapture.install(hub);
         }
 
@@ -121,9 +141,19 @@ public final class GeventExtension implements TestTemplateInvocationContextProvi
                 }
             }
             if (!problems.isEmpty()) {
-                throw new AssertionError(context.getDisplayName() + ": " + String.join("\n", problems)
-                        + (dump == null ? "" : "\n--- Gevent.dump() before the hub was closed ---\n" + dump));
+                throw withSeed(new AssertionError(context.getDisplayName() + ": " + String.join("\n", problems)
+                        + (dump == null ? "" : "\n--- Gevent.dump() before the hub was closed ---\n" + dump)));
             }
+        }
+
+        /** On a seeded run: adds the seed and how to replay it to {@code t} (its type and message unchanged). */
+        private <T extends Throwable> T withSeed(T t) {
+            if (seed != null) {
+                t.addSuppressed(new SeededRunFailed(seed));
+                System.err.println("gevent4j-junit: a run failed with seed " + seed + "; replay it with "
+                        + "@GeventTest(seed = " + seed + ") or -D" + SEED_PROPERTY + "=" + seed);
+            }
+            return t;
         }
 
         @Override
@@ -176,7 +206,7 @@ public final class GeventExtension implements TestTemplateInvocationContextProvi
                 }
             }
             if (thrown[0] != null) {
-                throw thrown[0];
+                throw withSeed(thrown[0]);
             }
             if (!g.isSuccessful()) {
                 try {
@@ -333,5 +363,22 @@ public final class GeventExtension implements TestTemplateInvocationContextProvi
 
         @Override
         public void close() {}
+    }
+
+    /** Attached (suppressed) to the failure of a seeded run: names the seed and how to replay it. */
+    public static final class SeededRunFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final long seed;
+
+        SeededRunFailed(long seed) {
+            super("this run had seed " + seed + "; replay it with @GeventTest(seed = " + seed + ") or -D"
+                    + SEED_PROPERTY + "=" + seed, null, false, false);
+            this.seed = seed;
+        }
+
+        /** The seed of the failed run. */
+        public long seed() {
+            return seed;
+        }
     }
 }

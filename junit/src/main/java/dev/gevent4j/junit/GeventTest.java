@@ -57,4 +57,23 @@ public @interface GeventTest {
      * {@code Gevent.sleep} takes no wall time. Real IO and other threads keep the clock real while they are awaited.
      */
     boolean virtualTime() default false;
+
+    /** The value of {@link #seed()} that means "no seed". */
+    long NO_SEED = Long.MIN_VALUE;
+
+    /**
+     * Runs the test this many times (0: once, unseeded), run {@code i} on a hub seeded with {@code i}
+     * ({@link dev.gevent4j.Hub.Builder#seed}): each seed perturbs what gevent leaves unspecified — the order of timers
+     * with equal or near deadlines (a random delay of up to {@link #timerJitterMicros()} each) and the order in which
+     * wake-ups from other threads enter the ready queue — never a FIFO order gevent4j promises. Seeded runs use
+     * virtual time. A failing run names its seed; replay it with {@link #seed()}, or without editing the test with
+     * {@code -Dgevent4j.junit.seed=S}.
+     */
+    int seeds() default 0;
+
+    /** Runs the test once, on a hub seeded with this seed (and virtual time): the replay of a failing seeded run. */
+    long seed() default NO_SEED;
+
+    /** The bound of a seeded run's random timer delays, in microseconds. */
+    long timerJitterMicros() default 1000;
 }
