@@ -80,6 +80,7 @@ public final class Hub implements AutoCloseable {
     }
 
     private final String name;
+    private final Long seed;
     final HubLoop loop;
     final OutsideStarts outsideStarts = new OutsideStarts(this);
     final LoopExitDetector loopExit = new LoopExitDetector(this);
@@ -87,10 +88,15 @@ public final class Hub implements AutoCloseable {
     private volatile dev.gevent4j.io.ThreadPool threadPool;
 
     private Hub(String name) {
+        this(name, false, null, 0);
+    }
+
+    private Hub(String name, boolean virtualTime, Long seed, long timerJitterNanos) {
         JdkAccess.check();
         dev.gevent4j.internal.JdkPollerInit.ensure(); // before any greenlet can do socket IO: see that class
         this.name = name;
-        this.loop = new HubLoop(this, name);
+        this.loop = new HubLoop(this, name, virtualTime, seed, timerJitterNanos);
+        this.seed = seed;
         loop.start();
         ALL.add(this);
         HubMonitor.hubStarted(this);
@@ -106,6 +112,75 @@ public final class Hub implements AutoCloseable {
     public static Hub create(String threadName) {
         Objects.requireNonNull(threadName, "threadName");
         return new Hub(threadName);
+    }
+
+    /**
+     * A builder for a hub with options: a thread name, virtual time.
+     *
+     * <pre>{@code
+     * try (Hub hub = Hub.builder().virtualTime(true).build()) {
+     *     hub.spawn(() -> Gevent.sleep(Duration.ofHours(1))).join();   // returns at once: no IO, only a timer
+     * }
+     * }</pre>
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options of a new hub; {@link #build()} creates and starts it. Not thread-safe; reusable. */
+    public static final class Builder {
+        private String name;
+        private boolean virtualTime;
+        private Long seed;
+        private Duration timerJitter = Duration.ofMillis(1);
+
+        private Builder() {}
+
+        /** The name of the hub's thread (default {@code gevent4j-hub-N}). */
+        public Builder name(String threadName) {
+            this.name = Objects.requireNonNull(threadName, "threadName");
+            return this;
+        }
+
+        /**
+         * Virtual time (default false): the hub's clock ({@link Hub#nanoTime()}) stands still while greenlets run,
+         * moves with real time while the hub waits for IO or for other threads, and jumps straight to the next timer
+         * when nothing else can happen first — nothing ready, no IO registration, and every live greenlet parked in a
+         * gevent4j wait (sleep, Timeout, a join, an event, a lock, a queue) that a timer or another greenlet of the
+         * hub ends. Every timer of the hub (sleep, Timeout, withTimeout, callLater/callAt, timed joins and waits, and
+         * under the agent Thread.sleep and timed j.u.c. waits) follows that clock. For tests: see
+         * {@code docs/testing.md} for what mixes with real IO and other threads.
+         */
+        public Builder virtualTime(boolean on) {
+            this.virtualTime = on;
+            return this;
+        }
+
+        /**
+         * A seeded schedule: the seed drives random choices in what gevent leaves unspecified, never in a FIFO order
+         * gevent4j promises (greenlets and callSoon callbacks made ready on the hub keep their order). It delays each
+         * timer by a random amount up to {@link #timerJitter} (so timers with equal or near deadlines fire in a
+         * seeded order), and it shuffles the wake-ups other threads post within one poll of the loop before they
+         * enter the ready queue. The same seed on the same code gives the same schedule as long as the run does not
+         * wait on real time: use it with {@link #virtualTime}. See {@code docs/testing.md}.
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The bound of a seeded hub's random timer delays (default 1 ms; zero turns them off). */
+        public Builder timerJitter(Duration jitter) {
+            Durations.requiredNanos(jitter, "jitter");
+            this.timerJitter = jitter;
+            return this;
+        }
+
+        /** Creates and starts the hub. */
+        public Hub build() {
+            return new Hub(name != null ? name : "gevent4j-hub-" + IDS.getAndIncrement(), virtualTime, seed,
+                    timerJitter.toNanos());
+        }
     }
 
     /**
@@ -142,6 +217,32 @@ public final class Hub implements AutoCloseable {
     /** The name of the hub's thread. */
     public String getName() {
         return name;
+    }
+
+    /**
+     * The hub's clock, in {@link System#nanoTime()} units: every timer of the hub is due when this clock reaches its
+     * deadline. {@code System.nanoTime()} itself, except on {@linkplain Builder#virtualTime virtual time}. Any thread.
+     */
+    public long nanoTime() {
+        return loop.now();
+    }
+
+    /**
+     * The hub's wall clock: {@link Instant#now()}, or on virtual time the instant of the hub's creation plus the
+     * virtual time elapsed since. {@link #callAt} measures against it. Any thread.
+     */
+    public Instant instant() {
+        return loop.virtualTime ? loop.createdInstant.plusNanos(loop.now() - loop.createdNanos) : Instant.now();
+    }
+
+    /** The hub's {@linkplain Builder#seed schedule seed}, or null. */
+    public Long seed() {
+        return seed;
+    }
+
+    /** Whether the hub runs on {@linkplain Builder#virtualTime virtual time}. */
+    public boolean isVirtualTime() {
+        return loop.virtualTime;
     }
 
     /** The IO backend the hub's loop uses: {@code "epoll"} or {@code "nio"}. */
@@ -223,19 +324,20 @@ public final class Hub implements AutoCloseable {
     public DelayedCall callLater(Duration delay, Runnable action) {
         long nanos = Durations.requiredNanos(delay, "delay");
         Objects.requireNonNull(action, "action");
-        Call c = new Call(action, System.nanoTime() + nanos);
+        Call c = new Call(action, loop.now() + nanos);
         schedule(c);
         return c;
     }
 
     /**
-     * Runs {@code action} on the hub thread at {@code when} (wall clock; a time in the past runs it soon).
+     * Runs {@code action} on the hub thread at {@code when} (the hub's wall clock, {@link #instant()}; a time in the
+     * past runs it soon).
      *
      * @throws IllegalStateException if the hub is closed
      */
     public DelayedCall callAt(Instant when, Runnable action) {
         Objects.requireNonNull(when, "when");
-        Duration d = Duration.between(Instant.now(), when);
+        Duration d = Duration.between(instant(), when);
         return callLater(d.isNegative() ? Duration.ZERO : d, action);
     }
 
@@ -245,6 +347,23 @@ public final class Hub implements AutoCloseable {
      */
     public Stats snapshotStats() {
         return loop.snapshotStats();
+    }
+
+    /**
+     * The longest time, in milliseconds, the hub went without returning to its loop (a greenlet running without
+     * yielding, or pinned), as measured by the monitor ({@code gevent4j.monitor}, on by default); 0 with the monitor
+     * off. For tests that fail on a stall (gevent4j-junit). Any thread.
+     */
+    public long longestStallMillis() {
+        return loop.counters.longestStallMillis;
+    }
+
+    /**
+     * Greenlets spawned onto this hub from outside it whose start is still held until their spawner blocks (see
+     * {@code docs/architecture.md}). For leak checks. Any thread.
+     */
+    public int heldStarts() {
+        return outsideStarts.heldCount();
     }
 
     /**

@@ -64,7 +64,7 @@ final class HubLoop {
     private final int batch;
     private final long closeGraceNanos;
     /** The virtual-thread scheduler of the hub's greenlets: appends a continuation to the ready queue. */
-    final Executor scheduler = this::enqueue;
+    final Executor scheduler = this::enqueueContinuation;
     private final Thread.Builder.OfVirtual builder;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -76,9 +76,37 @@ final class HubLoop {
     private Greenlet<?> liveHead;
     private int liveCount;
     private int ioRegistrations;
+    /** Greenlets parked in Waits (hub-confined); of those, untimed waits for something outside the hub. */
+    private int greenletsInWaits;
+    private int greenletsWaitingOutside;
+
+    // --- the clock ---
+    /** Whether the hub runs on virtual time (see {@link Hub.Builder#virtualTime}). */
+    final boolean virtualTime;
+    /** The virtual clock, in nanoTime units; written only on the hub thread, read from any thread. */
+    private volatile long virtualNanos;
+    /** Real nanoTime and the hub clock at creation: for {@link Hub#instant()}. */
+    final long createdNanos = System.nanoTime();
+    final java.time.Instant createdInstant = java.time.Instant.now();
+
+    // --- seeded schedules (null/empty unless the hub has a seed) ---
+    /** The seeded random source of the perturbations; hub-confined. */
+    private final java.util.SplittableRandom perturb;
+    /** Upper bound of the random delay added to each timer, in nanos. */
+    private final long timerJitterNanos;
+    /** Wake-ups from other threads taken in one poll, before they are shuffled into the ready queue. */
+    private final java.util.ArrayList<Runnable> outsideArrivals = new java.util.ArrayList<>();
 
     HubLoop(Hub hub, String threadName) {
+        this(hub, threadName, false, null, 0);
+    }
+
+    HubLoop(Hub hub, String threadName, boolean virtualTime, Long seed, long timerJitterNanos) {
         this.hub = hub;
+        this.virtualTime = virtualTime;
+        this.perturb = seed == null ? null : new java.util.SplittableRandom(seed);
+        this.timerJitterNanos = timerJitterNanos;
+        this.virtualNanos = createdNanos;
         this.batch = Config.hubBatch();
         this.closeGraceNanos = Config.closeGraceMillis() * 1_000_000L;
         this.builder = JdkAccess.virtualThreadBuilder(scheduler);
@@ -172,6 +200,18 @@ final class HubLoop {
         }
     }
 
+    /**
+     * The virtual-thread scheduler: {@link #enqueue}, except that on a seeded hub a continuation made ready by
+     * another thread waits in {@link #outsideArrivals} for its seeded place (callSoon callbacks keep their FIFO order).
+     */
+    private void enqueueContinuation(Runnable task) {
+        if (perturb != null && !inLoop()) {
+            post(() -> outsideArrivals.add(task));
+        } else {
+            enqueue(task);
+        }
+    }
+
     /** Runs {@code task} on the hub thread as soon as the loop polls, waking it if it blocks. Any thread. */
     void post(Runnable task) {
         try {
@@ -198,14 +238,48 @@ final class HubLoop {
      */
     void addTimer(TimerQueue.Timer t) {
         if (inLoop()) {
-            timers.add(t);
+            addTimerOnHub(t);
         } else {
             post(() -> {
                 if (!t.isCancelled()) {
-                    timers.add(t);
+                    addTimerOnHub(t);
                 }
             });
         }
+    }
+
+    /** Seeded: delays the timer by a random amount up to the jitter bound, then queues it. Hub thread. */
+    private void addTimerOnHub(TimerQueue.Timer t) {
+        if (perturb != null && timerJitterNanos > 0) {
+            t.delayBy(perturb.nextLong(timerJitterNanos + 1));
+        }
+        timers.add(t);
+    }
+
+    /** Runs what other threads posted, without blocking, then admits their wake-ups. Hub thread. */
+    private void pollNow() {
+        loop.runNow();
+        admitOutside();
+    }
+
+    /**
+     * Seeded: the wake-ups other threads posted during one poll enter the ready queue in a seeded random order (the
+     * order in which concurrent threads' wake-ups arrive is unspecified anyway; each greenlet's own order is kept, as
+     * one poll holds at most one wake-up per parked greenlet). Hub thread.
+     */
+    private void admitOutside() {
+        int n = outsideArrivals.size();
+        if (n == 0) {
+            return;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = perturb.nextInt(i + 1);
+            Runnable tmp = outsideArrivals.get(i);
+            outsideArrivals.set(i, outsideArrivals.get(j));
+            outsideArrivals.set(j, tmp);
+        }
+        ready.addAll(outsideArrivals);
+        outsideArrivals.clear();
     }
 
     /** Removes a timer. Any thread; from outside the hub the removal is posted (and dropped once closed). */
@@ -215,6 +289,43 @@ final class HubLoop {
         } else if (!hub.isClosed()) {
             post(() -> timers.remove(t));
         }
+    }
+
+    /**
+     * The hub's clock, in {@link System#nanoTime()} units: nanoTime itself, or on virtual time a clock that stands
+     * still while greenlets run, moves with real time while the hub waits for IO or other threads, and jumps to the
+     * next timer when every greenlet waits only on timers. Every timer deadline is on this clock. Any thread.
+     */
+    long now() {
+        return virtualTime ? virtualNanos : System.nanoTime();
+    }
+
+    /** A greenlet parks in Waits (outside: an untimed wait that only another thread can end). Hub thread. */
+    void waitStarted(boolean outside) {
+        greenletsInWaits++;
+        if (outside) {
+            greenletsWaitingOutside++;
+        }
+    }
+
+    /** The greenlet's Waits wait ended. Hub thread. */
+    void waitEnded(boolean outside) {
+        greenletsInWaits--;
+        if (outside) {
+            greenletsWaitingOutside--;
+        }
+    }
+
+    /**
+     * Virtual time: whether the loop may jump its clock to the next timer instead of waiting for it. Only when
+     * nothing else can happen first: nothing ready, no IO registration, and every live greenlet parked in a gevent4j
+     * wait that a timer or another greenlet of this hub ends (a greenlet parked elsewhere, say in JDK socket IO without
+     * the agent, or waiting untimed for another thread, keeps the clock real). Cross-thread tasks already posted have
+     * been run by the caller. Hub thread.
+     */
+    private boolean mayJump() {
+        return ready.isEmpty() && ioRegistrations == 0 && greenletsInWaits >= liveCount
+                && greenletsWaitingOutside == 0 && !hub.outsideStarts.isHolding();
     }
 
     /** The timer heap. MUST be used from the hub thread. */
@@ -322,7 +433,12 @@ final class HubLoop {
                 runReady();
                 runDueTimers();
                 if (!ready.isEmpty()) {
-                    loop.runNow();
+                    pollNow();
+                    if (virtualTime) {
+                        // a microsecond per busy pass: a greenlet that polls the clock with sleep(0) still sees it
+                        // move, and the clock stays a function of the schedule alone (replays are exact)
+                        virtualNanos += 1_000;
+                    }
                     continue;
                 }
                 if (hub.isClosed()) {
@@ -333,7 +449,7 @@ final class HubLoop {
                         continue;
                     }
                     if (liveCount == 0) {
-                        loop.runNow(); // wake-ups posted from other threads may still start greenlets
+                        pollNow(); // wake-ups posted from other threads may still start greenlets
                         if (ready.isEmpty()) {
                             break;
                         }
@@ -350,19 +466,37 @@ final class HubLoop {
                     // their wake-ups, then judge only those. A waiter that registers meanwhile (say, right after it
                     // spawned from outside) is judged on a later pass, once its own wake-ups have been drained.
                     LoopExitDetector.OutsideWait[] judged = hub.loopExit.judged();
-                    loop.runNow();
+                    pollNow();
                     // runNow may also have consumed close()'s wake-up: re-read the state before blocking.
                     if (!ready.isEmpty() || !timers.isEmpty() || hub.isClosed()) {
                         continue;
                     }
                     hub.loopExit.check(judged, this);
                 }
-                long wait = next == Long.MAX_VALUE ? 0 : Math.max(1, next - System.nanoTime());
+                if (virtualTime && next != Long.MAX_VALUE && closeDeadline == 0) {
+                    pollNow(); // what other threads posted comes first: it may make a greenlet ready
+                    if (!ready.isEmpty() || hub.isClosed()) {
+                        continue;
+                    }
+                    next = timers.nextDeadline();
+                    if (next != Long.MAX_VALUE && mayJump()) {
+                        if (next - virtualNanos > 0) {
+                            virtualNanos = next;
+                        }
+                        continue;
+                    }
+                }
+                long wait = next == Long.MAX_VALUE ? 0 : Math.max(1, next - now());
                 if (closeDeadline != 0) {
                     wait = wait == 0 ? 10_000_000 : Math.min(wait, 10_000_000);
                 }
                 counters.onPolling(true);
+                long before = virtualTime ? System.nanoTime() : 0;
                 loop.run(wait);
+                admitOutside();
+                if (virtualTime) {
+                    virtualNanos += System.nanoTime() - before; // waiting for IO or another thread: real time
+                }
                 counters.onPolling(false);
             }
         } catch (Throwable t) {
@@ -410,7 +544,7 @@ final class HubLoop {
         if (timers.isEmpty()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = now();
         TimerQueue.Timer t;
         while ((t = timers.pollDue(now)) != null) {
             counters.onEntry();

@@ -95,7 +95,7 @@ final class OutsideStarts {
         private final long since;
 
         DeferredStartCheck(long since) {
-            super(System.nanoTime() + CHECK_NANOS);
+            super(hub.loop.now() + CHECK_NANOS);
             this.since = since;
         }
 

@@ -83,7 +83,7 @@ public class Timeout extends Error implements AutoCloseable {
         if (nanos > Waits.MAX_TIMEOUT_NANOS) {
             return this; // never fires within the life of the process
         }
-        Fire f = new Fire(System.nanoTime() + nanos);
+        Fire f = new Fire(hub.loop.now() + nanos);
         timer = f;
         hub.schedule(f);
         return this;

@@ -52,7 +52,7 @@ public final class WaitIterator<T> implements Iterator<T>, Iterable<T>, AutoClos
     WaitIterator(Collection<? extends T> objects, long timeoutNanos, int count) {
         Objects.requireNonNull(objects, "objects");
         this.timed = timeoutNanos != Durations.FOREVER;
-        this.deadline = timed ? System.nanoTime() + Math.min(timeoutNanos, Waits.MAX_TIMEOUT_NANOS) : 0;
+        this.deadline = timed ? Waits.now() + Math.min(timeoutNanos, Waits.MAX_TIMEOUT_NANOS) : 0;
         Set<Object> unique = Collections.newSetFromMap(new IdentityHashMap<>());
         Greenlet<?> cur = Greenlet.currentGreenlet();
         boolean allSameHubGreenlets = cur != null;
@@ -137,7 +137,7 @@ public final class WaitIterator<T> implements Iterator<T>, Iterable<T>, AutoClos
         }
         long left = Durations.FOREVER;
         if (timed) {
-            left = deadline - System.nanoTime();
+            left = deadline - Waits.now();
             if (left <= 0) {
                 close();
                 return false;

@@ -100,6 +100,12 @@ final class Waits {
         }
     }
 
+    /** The clock of the caller's timers: its hub's clock in a greenlet, else {@link System#nanoTime()}. */
+    static long now() {
+        Greenlet<?> g = Greenlet.currentGreenlet();
+        return g == null ? System.nanoTime() : g.hub.loop.now();
+    }
+
     static void checkNotHubThread() {
         if (Hub.isHubThread()) {
             throw new IllegalStateException("a blocking call on a hub's own thread (in a callback or link) would stall "
@@ -121,11 +127,13 @@ final class Waits {
                 s.throwPending();
                 return false;
             }
-            timer = new WakeTimer(System.nanoTime() + timeoutNanos, Thread.currentThread());
+            timer = new WakeTimer(g.hub.loop.now() + timeoutNanos, Thread.currentThread());
             g.hub.schedule(timer);
         }
         boolean interrupted = false;
+        boolean waitsOutside = !internal && timer == null; // only another thread can end it: keeps virtual time real
         s.enterWait(internal && timer == null ? Strand.IN_WAIT_INTERNAL : Strand.IN_WAIT_EXTERNAL);
+        g.hub.loop.waitStarted(waitsOutside);
         try {
             while (true) {
                 if (done.getAsBoolean()) {
@@ -141,6 +149,7 @@ final class Waits {
                 }
             }
         } finally {
+            g.hub.loop.waitEnded(waitsOutside);
             s.exitWait();
             if (timer != null && !timer.fired) {
                 g.hub.cancel(timer);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Under the agent, pipe reads/writes wait on the hub, regular files and DNS run on the hub's thread pool. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class FilesAndDnsTest extends HubPerTest {
+class FilesAndDnsTest extends dev.gevent4j.testing.HubPerTest {
     // File and pipe tests: FilesTest and PinnedGreenletsTest.
 
     @Test

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 // JUnit @Timeout (org.junit.jupiter.api.Timeout), fully qualified: dev.gevent4j.Timeout shares the name.
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
-class FilesTest extends HubPerTest {
+class FilesTest extends dev.gevent4j.testing.HubPerTest {
     @Test
     void filesIsOnByDefault() {
         assertTrue(Monkey.isPatched("files"));

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 // JUnit's @Timeout, fully qualified: dev.gevent4j.Timeout shares its simple name.
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
-class KillAtParkPointsTest extends HubPerTest {
+class KillAtParkPointsTest extends dev.gevent4j.testing.HubPerTest {
     private static void awaitParked(Greenlet<?> g) throws InterruptedException {
         ParkPoints.awaitParked(g);
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Under the agent, greenlets' timed parks run on their hub's timers, never on the JDK's unparker threads. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class SleepTest extends HubPerTest {
+class SleepTest extends dev.gevent4j.testing.HubPerTest {
     static boolean jdkTimerThreadExists() {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("VirtualThread-unparker"));
     }

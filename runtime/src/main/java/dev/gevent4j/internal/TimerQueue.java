@@ -130,6 +130,14 @@ public final class TimerQueue {
             return index >= 0;
         }
 
+        /** Moves the deadline {@code nanos} later; only before the timer is queued (a seeded hub's jitter). */
+        public final void delayBy(long nanos) {
+            if (index >= 0) {
+                throw new IllegalStateException("timer already queued");
+            }
+            deadline += nanos;
+        }
+
         /** Runs on the hub thread when the deadline has passed. */
         public abstract void fire();
 

@@ -1,5 +1,6 @@
 package dev.gevent4j.queue;
 
+import dev.gevent4j.Hub;
 import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.HubAffinity;
 import dev.gevent4j.internal.Internals;
@@ -265,7 +266,7 @@ abstract class BaseQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
      * @return the item, or {@link #NONE}
      */
     Object peek0(long nanos) {
-        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
+        long deadline = nanos > 0 ? clock() + nanos : 0;
         boolean internal = affinity.internalWait();
         while (true) {
             WaitNode node;
@@ -282,7 +283,7 @@ abstract class BaseQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
                 node = WaitNode.forCurrentThread(null);
                 peekers.add(node);
             }
-            long left = nanos == Durations.FOREVER ? Durations.FOREVER : deadline - System.nanoTime();
+            long left = nanos == Durations.FOREVER ? Durations.FOREVER : deadline - clock();
             if (left != Durations.FOREVER && left <= 0) {
                 synchronized (lock) {
                     if (node.cancel()) {
@@ -537,5 +538,11 @@ abstract class BaseQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>
         synchronized (lock) {
             return storeToArray();
         }
+    }
+
+    /** The clock of the caller's timeouts: its hub's ({@link Hub#nanoTime()}, virtual time included), else nanoTime. */
+    private static long clock() {
+        Hub h = Hub.current();
+        return h == null ? System.nanoTime() : h.nanoTime();
     }
 }

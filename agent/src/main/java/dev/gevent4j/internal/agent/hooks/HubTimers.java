@@ -35,7 +35,7 @@ public final class HubTimers {
                 return null;
             }
             long nanos = unit.toNanos(delay);
-            HubTimerFuture f = new HubTimerFuture(hub, System.nanoTime() + Math.max(0, nanos), task);
+            HubTimerFuture f = new HubTimerFuture(hub, hub.nanoTime() + Math.max(0, nanos), task);
             Internals.addTimer(hub, f);
             return f;
         } catch (Throwable t) {

@@ -5,24 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gevent4j.Gevent;
-import dev.gevent4j.testing.HubPerTest;
-import dev.gevent4j.testing.LeakCheck;
-import dev.gevent4j.testing.OnHub;
+import dev.gevent4j.Hub;
+import dev.gevent4j.junit.GeventTest;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(LeakCheck.class)
+/**
+ * Each test runs as a greenlet on a hub of its own (@GeventTest, which also checks that the servers' sockets and
+ * greenlets are gone after {@code @AfterEach}); the clients are plain DatagramSockets, in greenlets too.
+ */
 @Timeout(60)
-class DatagramServerTest extends HubPerTest {
+class DatagramServerTest {
     private DatagramServer server;
 
     @AfterEach
@@ -43,19 +44,24 @@ class DatagramServerTest extends HubPerTest {
         }
     }
 
-    @Test
-    void echoesEachDatagramFromItsOwnGreenlet() throws Exception {
+    /** Runs {@code fn} in the test's greenlet (where OnHub.call ran it in a greenlet spawned from outside). */
+    private static <T> T call(Callable<T> fn) throws Exception {
+        return fn.call();
+    }
+
+    @GeventTest
+    void echoesEachDatagramFromItsOwnGreenlet(Hub hub) throws Exception {
         server = new DatagramServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 (srv, data, peer) -> srv.sendTo(("re:" + new String(data, StandardCharsets.UTF_8))
                         .getBytes(StandardCharsets.UTF_8), peer)).hub(hub);
         server.start();
         InetSocketAddress a = server.getAddress();
-        assertEquals("re:one", OnHub.call(hub, () -> ask(a, "one")));
+        assertEquals("re:one", call(() -> ask(a, "one")));
         assertEquals("re:two", ask(a, "two"));
     }
 
-    @Test
-    void aFailingHandlerDoesNotStopTheServer() throws Exception {
+    @GeventTest
+    void aFailingHandlerDoesNotStopTheServer(Hub hub) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         server = new DatagramServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 (srv, data, peer) -> {
@@ -67,7 +73,7 @@ class DatagramServerTest extends HubPerTest {
                 }).hub(hub);
         server.start();
         InetSocketAddress a = server.getAddress();
-        OnHub.call(hub, () -> {
+        call(() -> {
             try (DatagramSocket c = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
                 c.send(new DatagramPacket(new byte[] {'x'}, 1, a));
             }
@@ -79,8 +85,8 @@ class DatagramServerTest extends HubPerTest {
         assertEquals("ok", ask(a, "ok"));
     }
 
-    @Test
-    void slowHandlersRunConcurrently() throws Exception {
+    @GeventTest
+    void slowHandlersRunConcurrently(Hub hub) throws Exception {
         server = new DatagramServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 (srv, data, peer) -> {
                     Gevent.sleep(200);
@@ -89,7 +95,7 @@ class DatagramServerTest extends HubPerTest {
         server.start();
         InetSocketAddress a = server.getAddress();
         long t0 = System.nanoTime();
-        OnHub.call(hub, () -> {
+        call(() -> {
             var gs = new java.util.ArrayList<dev.gevent4j.Greenlet<String>>();
             for (int i = 0; i < 10; i++) {
                 int k = i;
@@ -105,8 +111,8 @@ class DatagramServerTest extends HubPerTest {
         org.junit.jupiter.api.Assertions.assertTrue(ms < 1500, "took " + ms + " ms");
     }
 
-    @Test
-    void stopClosesTheSocket() throws Exception {
+    @GeventTest
+    void stopClosesTheSocket(Hub hub) throws Exception {
         server = new DatagramServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 (srv, data, peer) -> srv.sendTo(data, peer)).hub(hub);
         server.start();

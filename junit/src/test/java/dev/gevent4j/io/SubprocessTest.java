@@ -8,24 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
-import dev.gevent4j.testing.HubPerTest;
-import dev.gevent4j.testing.LeakCheck;
-import dev.gevent4j.testing.OnHub;
+import dev.gevent4j.Hub;
+import dev.gevent4j.junit.GeventTest;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(LeakCheck.class)
+/** Each test runs as a greenlet on a hub of its own; @GeventTest checks no child's pipe fd or greenlet is left. */
 @Timeout(60)
-class SubprocessTest extends HubPerTest {
-    @Test
-    void runCollectsExitCodeStdoutAndStderr() throws Exception {
+class SubprocessTest {
+    /** Runs {@code fn} in the test's greenlet (where OnHub.call ran it in a greenlet spawned from outside). */
+    private static <T> T call(java.util.concurrent.Callable<T> fn) throws Exception {
+        return fn.call();
+    }
+
+    @GeventTest
+    void runCollectsExitCodeStdoutAndStderr(Hub hub) throws Exception {
         SubprocessResult r = hub.spawn(() -> Subprocess.run(
                 List.of("sh", "-c", "echo out; echo err >&2; exit 3"), Duration.ofSeconds(10))).get();
         assertEquals(3, r.exitCode());
@@ -33,22 +35,22 @@ class SubprocessTest extends HubPerTest {
         assertEquals("err\n", r.stderrText());
     }
 
-    @Test
-    void runFromOutsideAnyHubUsesTheDefaultHub() throws Exception {
+    @GeventTest
+    void runFromOutsideAnyHubUsesTheDefaultHub(Hub hub) throws Exception {
         SubprocessResult r = Subprocess.run(List.of("echo", "hi"), Duration.ofSeconds(10));
         assertEquals("hi\n", r.stdoutText());
     }
 
-    @Test
-    void runWithInputPipesItThrough() throws Exception {
+    @GeventTest
+    void runWithInputPipesItThrough(Hub hub) throws Exception {
         byte[] input = "b\nc\na\n".getBytes(StandardCharsets.UTF_8);
         SubprocessResult r = hub.spawn(() -> Subprocess.run(List.of("sort"), input, Duration.ofSeconds(10), 1000))
                 .get();
         assertEquals("a\nb\nc\n", r.stdoutText());
     }
 
-    @Test
-    void readingASlowChildNeverBlocksTheHub() throws Exception {
+    @GeventTest
+    void readingASlowChildNeverBlocksTheHub(Hub hub) throws Exception {
         AtomicInteger ticks = new AtomicInteger();
         Greenlet<String> reader = hub.spawn(() -> {
             try (Subprocess p = Subprocess.start(List.of("sh", "-c", "sleep 0.4; echo late"))) {
@@ -69,11 +71,11 @@ class SubprocessTest extends HubPerTest {
         assertTrue(ticks.get() >= 10, "ticker ran only " + ticks.get() + " times while the child was read");
     }
 
-    @Test
-    void timeoutKillsAndReapsTheChild() throws Exception {
+    @GeventTest
+    void timeoutKillsAndReapsTheChild(Hub hub) throws Exception {
         long[] pid = new long[1];
         SubprocessTimeoutException e = assertThrows(SubprocessTimeoutException.class, () -> {
-            OnHub.call(hub, () -> {
+            call(() -> {
                 try (Subprocess p = Subprocess.start(List.of("sleep", "30"))) {
                     pid[0] = p.pid();
                     try {
@@ -89,21 +91,21 @@ class SubprocessTest extends HubPerTest {
         assertFalse(ProcessHandle.of(pid[0]).map(ProcessHandle::isAlive).orElse(false));
     }
 
-    @Test
-    void runTimeoutKillsTheChild() {
-        assertThrows(SubprocessTimeoutException.class, () -> OnHub.call(hub, () ->
+    @GeventTest
+    void runTimeoutKillsTheChild(Hub hub) {
+        assertThrows(SubprocessTimeoutException.class, () -> call(() ->
                 Subprocess.run(List.of("sh", "-c", "echo start; sleep 30"), Duration.ofMillis(200))));
     }
 
-    @Test
-    void outputOverTheLimitIsAnErrorNotAnOom() {
-        SubprocessOutputLimitException e = assertThrows(SubprocessOutputLimitException.class, () -> OnHub.call(hub, () ->
+    @GeventTest
+    void outputOverTheLimitIsAnErrorNotAnOom(Hub hub) {
+        SubprocessOutputLimitException e = assertThrows(SubprocessOutputLimitException.class, () -> call(() ->
                 Subprocess.run(List.of("yes"), null, Duration.ofSeconds(20), 100_000)));
         assertEquals(100_000, e.getLimit());
     }
 
-    @Test
-    void streamsAMegabyteBothWays() throws Exception {
+    @GeventTest
+    void streamsAMegabyteBothWays(Hub hub) throws Exception {
         byte[] data = new byte[1 << 20];
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) ('a' + i % 26);
@@ -125,8 +127,8 @@ class SubprocessTest extends HubPerTest {
         assertArrayEquals(data, back);
     }
 
-    @Test
-    void killingAReaderGreenletEndsItsWaitAndCloseKillsTheChild() throws Exception {
+    @GeventTest
+    void killingAReaderGreenletEndsItsWaitAndCloseKillsTheChild(Hub hub) throws Exception {
         Subprocess[] holder = new Subprocess[1];
         Greenlet<Integer> reader = hub.spawn(() -> {
             holder[0] = Subprocess.start(List.of("sleep", "30"));
@@ -142,9 +144,9 @@ class SubprocessTest extends HubPerTest {
         assertFalse(holder[0].isAlive());
     }
 
-    @Test
-    void aMissingProgramIsAnIOException() {
+    @GeventTest
+    void aMissingProgramIsAnIOException(Hub hub) {
         assertThrows(java.io.IOException.class,
-                () -> OnHub.call(hub, () -> Subprocess.start(List.of("/nonexistent/program"))));
+                () -> call(() -> Subprocess.start(List.of("/nonexistent/program"))));
     }
 }
