@@ -29,7 +29,7 @@ class MainGreenletTest {
 
     private static ChildJvm.Result run(String options, String how) throws Exception {
         String agent = "-javaagent:" + ChildJvm.agentJar() + (options.isEmpty() ? "" : "=" + options);
-        return ChildJvm.run(List.of(agent), List.of(), MainApp.class.getName(), how);
+        return ChildJvm.run(List.of(ThreadsTest.QUIET_MONITOR, agent), List.of(), MainApp.class.getName(), how);
     }
 
     @Test
