@@ -22,7 +22,7 @@ class ThreadsTest {
         assertEquals(0, r.exitCode());
         assertEquals("""
                 before start: NEW alive=false
-                after start: RUNNABLE alive=true
+                after start: started alive=true
                 in worker-1 virtual=true
                 after join: TERMINATED alive=false
                 second start refused

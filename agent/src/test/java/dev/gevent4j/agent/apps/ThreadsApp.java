@@ -28,7 +28,9 @@ public final class ThreadsApp {
         }, "worker-1");
         System.out.println("before start: " + t.getState() + " alive=" + t.isAlive());
         t.start();
-        System.out.println("after start: " + t.getState() + " alive=" + t.isAlive());
+        Thread.State started = t.getState(); // RUNNABLE, or WAITING once it runs into the latch: both are started
+        System.out.println("after start: " + (started == Thread.State.RUNNABLE || started == Thread.State.WAITING
+                ? "started" : started) + " alive=" + t.isAlive());
         printed.countDown();
         t.join();
         System.out.println("after join: " + t.getState() + " alive=" + t.isAlive());
