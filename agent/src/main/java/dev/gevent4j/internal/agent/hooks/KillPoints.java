@@ -51,14 +51,19 @@ public final class KillPoints {
             if (s == null || s.pending() == null || calledByKillPoint()) {
                 return null;
             }
-            Throwable t = s.takePending();
-            if (t instanceof RuntimeException || t instanceof Error) {
-                t.fillInStackTrace();
-            }
-            return t;
+            return takeKill(s);
         } catch (Throwable unexpected) {
             return null;
         }
+    }
+
+    /** Takes {@code s}'s pending kill/Timeout (its interrupt cleared), its stack trace filled in here. */
+    static Throwable takeKill(Strand s) {
+        Throwable t = s.takePending();
+        if (t instanceof RuntimeException || t instanceof Error) {
+            t.fillInStackTrace();
+        }
+        return t;
     }
 
     // Only reached on the exception path with a kill pending, so the stack walk costs nothing in normal operation.

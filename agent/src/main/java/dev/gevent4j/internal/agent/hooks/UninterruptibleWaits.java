@@ -66,11 +66,7 @@ public final class UninterruptibleWaits {
             if (s == null || s.pending() == null || !calledByApplication(primitive)) {
                 return null;
             }
-            Throwable t = s.takePending();
-            if (t instanceof RuntimeException || t instanceof Error) {
-                t.fillInStackTrace();
-            }
-            return t;
+            return KillPoints.takeKill(s);
         } catch (Throwable unexpected) {
             return null;
         }
