@@ -3,6 +3,8 @@ package dev.gevent4j.io;
 import dev.gevent4j.GreenletExit;
 import dev.gevent4j.Hub;
 import dev.gevent4j.Timeout;
+import dev.gevent4j.internal.Durations;
+import dev.gevent4j.internal.HubFd;
 import dev.gevent4j.io.internal.AcceptBackoff;
 import dev.gevent4j.io.internal.HandlerGroup;
 import java.io.IOException;
@@ -39,9 +41,10 @@ import java.util.Objects;
  */
 public final class DatagramServer implements AutoCloseable {
     /*
-     * The receive loop is a greenlet blocked in DatagramChannel.receive (blocking mode), which on a virtual thread
-     * parks in the JDK's poller: cooperative without the agent. close() of the channel wakes it. The options and
-     * states shared with StreamServer live in ServerLifecycle.
+     * The receive loop is a greenlet that waits for the non-blocking channel's readiness on the hub's epoll
+     * (internal/HubFd): a gevent4j wait, so a kill or Timeout never closes the channel as the interrupt into a
+     * blocking DatagramChannel.receive would. close() of the channel (with its EPOLL_CTL_DEL, on the hub thread)
+     * wakes it. The options and states shared with StreamServer live in ServerLifecycle.
      */
     private static final System.Logger LOG = System.getLogger("dev.gevent4j.io");
 
@@ -52,6 +55,7 @@ public final class DatagramServer implements AutoCloseable {
     private final ServerLifecycle life;
 
     private volatile DatagramChannel channel;
+    private volatile HubFd hubFd;
 
     /** A server on {@code address} (port 0 picks a free port). */
     public DatagramServer(InetSocketAddress address, DatagramHandler handler) {
@@ -116,6 +120,9 @@ public final class DatagramServer implements AutoCloseable {
                 ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             ch.bind(bindAddress);
+            ch.configureBlocking(false);
+            hubFd = new HubFd(ch);
+            HubFd.preload();
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -155,7 +162,15 @@ public final class DatagramServer implements AutoCloseable {
         if (ch == null) {
             throw new IllegalStateException("the server is not started");
         }
-        ch.send(ByteBuffer.wrap(data), to);
+        ByteBuffer b = ByteBuffer.wrap(data);
+        HubFd fd = hubFd;
+        while (true) {
+            int seq = fd.writeSeq();
+            if (ch.send(b, to) != 0 || data.length == 0) {
+                return;
+            }
+            fd.awaitWritable(seq, Durations.FOREVER); // the send buffer is full
+        }
     }
 
     /** Closes the socket, waits up to {@code grace} for running handlers, then kills them. Idempotent. */
@@ -165,7 +180,7 @@ public final class DatagramServer implements AutoCloseable {
 
     private void closeChannel() {
         try {
-            channel.close();
+            hubFd.close(channel);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "error closing {0}: {1}", this, e);
         }
@@ -179,6 +194,7 @@ public final class DatagramServer implements AutoCloseable {
 
     private void receiveLoop() {
         DatagramChannel ch = channel;
+        HubFd fd = hubFd;
         HandlerGroup handlers = life.handlers();
         AcceptBackoff backoff = new AcceptBackoff("DatagramServer " + bindAddress);
         ByteBuffer buf = ByteBuffer.allocate(maxDatagramSize);
@@ -189,7 +205,12 @@ public final class DatagramServer implements AutoCloseable {
             SocketAddress from;
             try {
                 buf.clear();
+                int seq = fd.readSeq();
                 from = ch.receive(buf);
+                if (from == null) {
+                    fd.awaitReadable(seq, Durations.FOREVER);
+                    continue;
+                }
             } catch (ClosedChannelException e) {
                 break;
             } catch (IOException e) {

@@ -43,17 +43,18 @@ import javax.net.ssl.SSLSocket;
  * pause accepting, from 10 ms doubling up to 1 s, then accepting resumes: the server neither spins nor dies.
  *
  * <p>Timeout, interrupt and kill: {@link #stop(Duration)} stops accepting, waits up to the grace period for the
- * handlers, then kills them ({@link GreenletExit} at their blocking point; a socket read in progress ends with a
- * {@link SocketException}). A greenlet killed in {@link #serveForever()} stops the server first.
+ * handlers, then kills them ({@link GreenletExit} at their blocking point, a socket read or write included). A
+ * kill or {@link Timeout} inside a handler is raised at its socket wait and leaves the connection open. A greenlet
+ * killed in {@link #serveForever()} stops the server first.
  *
- * <p>Everything runs on the hub's greenlets with plain {@code java.net} sockets, which park the greenlet rather
- * than block the hub, with or without the gevent4j agent. Thread contract: any thread may start and stop a server.
+ * <p>Everything runs on the hub's greenlets with {@link Sockets} sockets ({@code java.net.Socket} objects whose
+ * waits are on the hub's own epoll), with or without the gevent4j agent. Thread contract: any thread may start and
+ * stop a server.
  */
 public final class StreamServer implements AutoCloseable {
     /*
-     * The accept loop is a greenlet blocked in ServerSocket.accept(): on a virtual thread the JDK parks it in
-     * sun.nio.ch.Poller and the poller thread's unpark reaches the hub as a posted task. Closing the ServerSocket
-     * wakes it with a SocketException, which is how stop() ends it. The options and states shared with
+     * The accept loop is a greenlet blocked in the accept of a Sockets listener (a gevent4j wait on the hub's
+     * epoll, internal/HubFd). Closing the listener wakes it with a SocketException, which is how stop() ends it. The options and states shared with
      * DatagramServer live in ServerLifecycle.
      */
     private static final System.Logger LOG = System.getLogger("dev.gevent4j.io");
@@ -163,7 +164,7 @@ public final class StreamServer implements AutoCloseable {
     }
 
     private void bind(boolean reuseAddress, boolean reusePort) throws IOException {
-        ServerSocket ss = new ServerSocket();
+        ServerSocket ss = Sockets.serverSocket(); // handlers get sockets whose waits are gevent4j waits (issue 19)
         try {
             ss.setReuseAddress(reuseAddress);
             if (reusePort) {

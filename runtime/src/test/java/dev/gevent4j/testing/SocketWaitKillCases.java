@@ -1,0 +1,586 @@
+package dev.gevent4j.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gevent4j.Gevent;
+import dev.gevent4j.Greenlet;
+import dev.gevent4j.GreenletExit;
+import dev.gevent4j.Timeout;
+import dev.gevent4j.io.Sockets;
+import dev.gevent4j.io.StreamHandler;
+import dev.gevent4j.io.StreamServer;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 19, without the agent: a kill or Timeout at a socket wait. Sockets from gevent4j ({@link Sockets},
+ * {@link StreamServer}) raise the kill or Timeout right at the wait and stay open and usable; plain JDK channels
+ * read by a greenlet get the interrupt that carries it and are closed by the JDK (the documented contrast; the agent
+ * or {@code dev.gevent4j.io} is the remedy). Run by {@code dev.gevent4j.io.SocketWaitKillTest} (no agent) and by the
+ * agent module's {@code SocketWaitKillAgentTest} (the real agent attached); shared here, in the test jar.
+ */
+@ExtendWith(LeakCheck.class)
+@org.junit.jupiter.api.Timeout(120) // fully qualified: dev.gevent4j.Timeout is imported
+public abstract class SocketWaitKillCases extends HubPerTest {
+    /** Under the agent (its test extends this class) the JDK's own channels keep their wait on the hub too. */
+    static final boolean AGENT = dev.gevent4j.Monkey.isAgentAttached();
+    static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    /** One blocking point: resources, the blocking call, and the check afterwards. Runs in greenlets. */
+    interface Fixture extends AutoCloseable {
+        void block() throws Exception;
+
+        /** After the kill or Timeout: the resource is open and usable (or, for a contrast case, closed). */
+        void after() throws Exception;
+
+        @Override
+        void close() throws Exception;
+    }
+
+    interface Maker {
+        Fixture make() throws Exception;
+    }
+
+    /** {@code keepsOpen}: gevent4j owns the wait, the resource survives; false: the JDK closes it (documented). */
+    record Case(String name, boolean keepsOpen, Maker maker) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> a = new ArrayList<>();
+        for (Case c : List.of(
+                new Case("Sockets: socket read", true, SocketWaitKillCases::greenRead),
+                new Case("Sockets: accept", true, SocketWaitKillCases::greenAccept),
+                new Case("Sockets: connect to a full backlog", true, SocketWaitKillCases::greenConnect),
+                new Case("Sockets: write to a full buffer", true, SocketWaitKillCases::greenWrite),
+                new Case("JDK Socket read", AGENT, SocketWaitKillCases::jdkRead),
+                new Case("JDK ServerSocket accept", AGENT, SocketWaitKillCases::jdkAccept),
+                new Case("JDK Socket connect to a full backlog", AGENT, SocketWaitKillCases::jdkConnect),
+                new Case("JDK Socket write to a full buffer", AGENT, SocketWaitKillCases::jdkWrite),
+                new Case("JDK DatagramChannel receive", AGENT, SocketWaitKillCases::jdkDatagram),
+                new Case("JDK Pipe read", AGENT, SocketWaitKillCases::jdkPipe))) {
+            a.add(Arguments.of(c, true));
+            a.add(Arguments.of(c, false));
+        }
+        return a.stream();
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("cases")
+    void killOrTimeoutAtTheWait(Case c, boolean kill) throws Exception {
+        String result = OnHub.call(hub, () -> {
+            try (Fixture fx = c.maker().make()) {
+                Greenlet<Object> victim;
+                if (kill) {
+                    victim = Gevent.spawn(() -> {
+                        fx.block();
+                        return "returned";
+                    });
+                    awaitParked(victim);
+                    victim.kill();
+                    assertTrue(victim.isDead());
+                    if (c.keepsOpen()) {
+                        assertInstanceOf(GreenletExit.class, victim.value(), c + ": " + victim.exception());
+                    }
+                } else {
+                    victim = Gevent.spawn(() -> {
+                        Timeout t = Timeout.start(Duration.ofMillis(100));
+                        try {
+                            fx.block();
+                            return "returned";
+                        } catch (Timeout e) {
+                            assertSame(t, e);
+                            return e;
+                        } finally {
+                            t.cancel();
+                        }
+                    });
+                    victim.join();
+                    if (c.keepsOpen()) {
+                        assertInstanceOf(Timeout.class, victim.get(), c + ": " + victim.exception());
+                    }
+                }
+                Object outcome = victim.isSuccessful() ? victim.value() : victim.exception();
+                fx.after();
+                return (outcome == null ? "null" : outcome.getClass().getSimpleName());
+            }
+        });
+        System.out.println("ISSUE19 " + (AGENT ? "agent" : "runtime") + " | " + c + " | " + (kill ? "kill" : "Timeout") + " | raised "
+                + result + " | " + (c.keepsOpen() ? "open and usable" : "closed by the JDK (documented)"));
+    }
+
+    private static void awaitParked(Greenlet<?> g) {
+        while (g.getThread() == null || g.getThread().getState() != Thread.State.WAITING) {
+            Gevent.sleep(1);
+        }
+    }
+
+    // --- fixtures: gevent4j sockets (must stay open) ---
+
+    /** A connected pair: {@code s} from a gevent4j listener, {@code c} a gevent4j client. */
+    static final class Pair implements AutoCloseable {
+        final ServerSocket ss;
+        final Socket c;
+        final Socket s;
+
+        Pair() throws Exception {
+            ss = Sockets.listen(LOOPBACK);
+            c = Sockets.connect(ss.getLocalSocketAddress(), Duration.ofSeconds(10));
+            s = ss.accept();
+        }
+
+        @Override
+        public void close() throws Exception {
+            s.close();
+            c.close();
+            ss.close();
+        }
+    }
+
+    static Fixture greenRead() throws Exception {
+        Pair p = new Pair();
+        return new Fixture() {
+            public void block() throws Exception {
+                p.s.getInputStream().read();
+            }
+
+            public void after() throws Exception {
+                assertFalse(p.s.isClosed());
+                p.c.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
+                p.s.setSoTimeout(10_000);
+                byte[] b = p.s.getInputStream().readNBytes(2);
+                assertEquals("hi", new String(b, StandardCharsets.US_ASCII), "unread data intact");
+                p.s.getOutputStream().write('!');
+                assertEquals('!', p.c.getInputStream().read());
+            }
+
+            public void close() throws Exception {
+                p.close();
+            }
+        };
+    }
+
+    static Fixture greenAccept() throws Exception {
+        ServerSocket ss = Sockets.listen(LOOPBACK);
+        return new Fixture() {
+            public void block() throws Exception {
+                ss.accept().close();
+            }
+
+            public void after() throws Exception {
+                assertFalse(ss.isClosed());
+                try (Socket c = Sockets.connect(ss.getLocalSocketAddress(), Duration.ofSeconds(10));
+                     Socket s = ss.accept()) {
+                    c.getOutputStream().write(7);
+                    assertEquals(7, s.getInputStream().read());
+                }
+            }
+
+            public void close() throws Exception {
+                ss.close();
+            }
+        };
+    }
+
+    /** A listener that never accepts, its backlog filled so that one more connect hangs (SYNs dropped). */
+    static final class FullBacklog implements AutoCloseable {
+        final ServerSocket ss = new ServerSocket();
+        final List<SocketChannel> fillers = new ArrayList<>();
+
+        FullBacklog() throws Exception {
+            ss.bind(LOOPBACK, 1);
+            try (Selector sel = Selector.open()) {
+                for (int i = 0; i < 64; i++) {
+                    SocketChannel f = SocketChannel.open();
+                    f.configureBlocking(false);
+                    fillers.add(f);
+                    if (!f.connect(ss.getLocalSocketAddress())) {
+                        SelectionKey k = f.register(sel, SelectionKey.OP_CONNECT);
+                        boolean ok = sel.select(300) > 0 && f.finishConnect();
+                        k.cancel();
+                        sel.selectNow();
+                        if (!ok) {
+                            return; // the backlog is full
+                        }
+                    }
+                }
+            }
+            throw new IllegalStateException("could not fill the backlog");
+        }
+
+        /** Accepts (and closes) everything queued, so that pending connects complete. */
+        void drain() throws Exception {
+            ss.setSoTimeout(200);
+            try {
+                while (true) {
+                    ss.accept().close();
+                }
+            } catch (SocketTimeoutException enough) {
+                // queue drained
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (SocketChannel f : fillers) {
+                f.close();
+            }
+            ss.close();
+        }
+    }
+
+    static Fixture greenConnect() throws Exception {
+        FullBacklog full = new FullBacklog();
+        Socket s = Sockets.socket();
+        return new Fixture() {
+            public void block() throws Exception {
+                s.connect(full.ss.getLocalSocketAddress());
+            }
+
+            public void after() throws Exception {
+                // the socket stays open, its connect still pending: once the listener takes it, connect() completes
+                assertFalse(s.isClosed());
+                assertFalse(s.isConnected());
+                Greenlet<Void> drain = Gevent.spawn(() -> {
+                    full.drain();
+                    return null;
+                });
+                s.connect(full.ss.getLocalSocketAddress(), 10_000);
+                assertTrue(s.isConnected());
+                drain.get();
+            }
+
+            public void close() throws Exception {
+                s.close();
+                full.close();
+            }
+        };
+    }
+
+    static Fixture greenWrite() throws Exception {
+        Pair p = new Pair();
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) 'a');
+        return new Fixture() {
+            public void block() throws Exception {
+                OutputStream out = p.s.getOutputStream();
+                while (true) {
+                    out.write(chunk); // the peer never reads: blocks once both buffers are full
+                }
+            }
+
+            public void after() throws Exception {
+                assertFalse(p.s.isClosed());
+                Greenlet<byte[]> drain = Gevent.spawn(() -> p.c.getInputStream().readAllBytes());
+                p.s.getOutputStream().write('Z');
+                p.s.shutdownOutput();
+                byte[] got = drain.get();
+                assertTrue(got.length > chunk.length, "the data written before the interruption arrives");
+                assertEquals('Z', got[got.length - 1]);
+                for (int i = 0; i < got.length - 1; i++) {
+                    if (got[i] != 'a') {
+                        throw new AssertionError("byte " + i + " is " + got[i]);
+                    }
+                }
+            }
+
+            public void close() throws Exception {
+                p.close();
+            }
+        };
+    }
+
+    // --- fixtures: plain JDK channels (the contrast: closed by the interrupt that carries the kill) ---
+
+    /** A connected pair of plain JDK sockets. */
+    static final class JdkPair implements AutoCloseable {
+        final ServerSocket ss = new ServerSocket();
+        final Socket c;
+        final Socket s;
+
+        JdkPair() throws Exception {
+            ss.bind(LOOPBACK);
+            c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+            s = ss.accept();
+        }
+
+        @Override
+        public void close() throws Exception {
+            s.close();
+            c.close();
+            ss.close();
+        }
+    }
+
+    static Fixture jdkRead() throws Exception {
+        JdkPair p = new JdkPair();
+        return new Fixture() {
+            public void block() throws Exception {
+                p.s.getInputStream().read();
+            }
+
+            public void after() throws Exception {
+                if (!AGENT) {
+                    assertTrue(p.s.isClosed(), "the JDK closes a socket whose virtual-thread reader is interrupted");
+                    return;
+                }
+                assertFalse(p.s.isClosed());
+                p.c.getOutputStream().write(4);
+                assertEquals(4, p.s.getInputStream().read(), "unread data intact");
+            }
+
+            public void close() throws Exception {
+                p.close();
+            }
+        };
+    }
+
+    static Fixture jdkAccept() throws Exception {
+        ServerSocket ss = new ServerSocket();
+        ss.bind(LOOPBACK);
+        return new Fixture() {
+            public void block() throws Exception {
+                ss.accept().close();
+            }
+
+            public void after() throws Exception {
+                if (!AGENT) {
+                    assertTrue(ss.isClosed(), "the JDK closes a listener whose virtual-thread acceptor is interrupted");
+                    return;
+                }
+                assertFalse(ss.isClosed());
+                try (Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+                     Socket s = ss.accept()) {
+                    c.getOutputStream().write(7);
+                    assertEquals(7, s.getInputStream().read());
+                }
+            }
+
+            public void close() throws Exception {
+                ss.close();
+            }
+        };
+    }
+
+    static Fixture jdkConnect() throws Exception {
+        FullBacklog full = new FullBacklog();
+        Socket s = new Socket();
+        return new Fixture() {
+            public void block() throws Exception {
+                s.connect(full.ss.getLocalSocketAddress());
+            }
+
+            public void after() throws Exception {
+                if (!AGENT) {
+                    assertTrue(s.isClosed(), "Socket.connect closes the socket when its connect is interrupted");
+                    return;
+                }
+                // under the agent the kill passes through NioSocketImpl.connect, which only closes on IOException
+                System.out.println("ISSUE19 agent | JDK Socket connect afterwards: closed=" + s.isClosed()
+                        + ", connected=" + s.isConnected());
+            }
+
+            public void close() throws Exception {
+                s.close();
+                full.close();
+            }
+        };
+    }
+
+    static Fixture jdkWrite() throws Exception {
+        JdkPair p = new JdkPair();
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) 'a');
+        return new Fixture() {
+            public void block() throws Exception {
+                OutputStream out = p.s.getOutputStream();
+                while (true) {
+                    out.write(chunk);
+                }
+            }
+
+            public void after() throws Exception {
+                if (!AGENT) {
+                    assertTrue(p.s.isClosed(), "the JDK closes a socket whose virtual-thread writer is interrupted");
+                    return;
+                }
+                assertFalse(p.s.isClosed());
+                Greenlet<byte[]> drain = Gevent.spawn(() -> p.c.getInputStream().readAllBytes());
+                p.s.getOutputStream().write('Z');
+                p.s.shutdownOutput();
+                byte[] got = drain.get();
+                assertEquals('Z', got[got.length - 1]);
+            }
+
+            public void close() throws Exception {
+                p.close();
+            }
+        };
+    }
+
+    static Fixture jdkDatagram() throws Exception {
+        DatagramChannel ch = DatagramChannel.open();
+        ch.bind(LOOPBACK);
+        return new Fixture() {
+            public void block() throws Exception {
+                ch.receive(ByteBuffer.allocate(16));
+            }
+
+            public void after() throws Exception {
+                if (!AGENT) {
+                    assertFalse(ch.isOpen(), "an interruptible channel is closed by the interrupt");
+                    return;
+                }
+                assertTrue(ch.isOpen());
+                try (DatagramChannel out = DatagramChannel.open()) {
+                    out.send(ByteBuffer.wrap(new byte[] {6}), ch.getLocalAddress());
+                }
+                ByteBuffer b = ByteBuffer.allocate(16);
+                ch.receive(b);
+                assertEquals(6, b.get(0));
+            }
+
+            public void close() throws Exception {
+                ch.close();
+            }
+        };
+    }
+
+    static Fixture jdkPipe() throws Exception {
+        Pipe pipe = Pipe.open();
+        return new Fixture() {
+            public void block() throws Exception {
+                pipe.source().read(ByteBuffer.allocate(16));
+            }
+
+            public void after() throws Exception {
+                if (!AGENT) {
+                    assertFalse(pipe.source().isOpen(), "an interruptible channel is closed by the interrupt");
+                    return;
+                }
+                assertTrue(pipe.source().isOpen());
+                pipe.sink().write(ByteBuffer.wrap(new byte[] {8}));
+                ByteBuffer b = ByteBuffer.allocate(16);
+                pipe.source().read(b);
+                assertEquals(8, b.get(0));
+            }
+
+            public void close() throws Exception {
+                pipe.source().close();
+                pipe.sink().close();
+            }
+        };
+    }
+
+    // --- the rest of the socket contract ---
+
+    @Test
+    void soTimeoutGivesSocketTimeoutExceptionAndTheSocketStaysOpen() throws Exception {
+        OnHub.call(hub, () -> {
+            try (Pair p = new Pair()) {
+                p.s.setSoTimeout(50);
+                assertThrows(SocketTimeoutException.class, () -> p.s.getInputStream().read());
+                assertFalse(p.s.isClosed());
+                p.c.getOutputStream().write(5);
+                assertEquals(5, p.s.getInputStream().read());
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void outsideAGreenletTheSocketsBlockLikeJdkSockets() throws Exception {
+        try (ServerSocket ss = Sockets.listen(LOOPBACK);
+             Socket c = Sockets.connect(ss.getLocalSocketAddress(), Duration.ofSeconds(10));
+             Socket s = ss.accept()) {
+            s.setSoTimeout(50);
+            assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read());
+            c.getOutputStream().write("abc".getBytes(StandardCharsets.US_ASCII));
+            s.setSoTimeout(10_000);
+            assertEquals("abc", new String(s.getInputStream().readNBytes(3), StandardCharsets.US_ASCII));
+            c.shutdownOutput();
+            assertEquals(-1, s.getInputStream().read());
+        }
+    }
+
+    @Test
+    void aStreamServerHandlerOutlivesAnIdleTimeout() throws Exception {
+        StreamHandler h = (s, peer) -> {
+            InputStream in = s.getInputStream();
+            try (Timeout t = Timeout.start(Duration.ofMillis(100))) {
+                in.read();
+            } catch (Timeout e) {
+                s.getOutputStream().write("idle\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            int b = in.read();
+            s.getOutputStream().write(b);
+        };
+        try (StreamServer server = new StreamServer(LOOPBACK, h).hub(hub).start()) {
+            OnHub.call(hub, () -> {
+                try (Socket c = Sockets.connect(server.getAddress(), Duration.ofSeconds(10))) {
+                    c.setSoTimeout(10_000);
+                    InputStream in = c.getInputStream();
+                    ByteArrayOutputStream line = new ByteArrayOutputStream();
+                    for (int b; (b = in.read()) != '\n'; ) {
+                        line.write(b);
+                    }
+                    assertEquals("idle", line.toString(StandardCharsets.US_ASCII));
+                    c.getOutputStream().write('x');
+                    assertEquals('x', in.read(), "the connection survived the Timeout");
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void manyGreenletsReadingOneSocketAllWakeAndShareTheData() throws Exception {
+        OnHub.call(hub, () -> {
+            try (Pair p = new Pair()) {
+                List<Greenlet<Integer>> readers = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    readers.add(Gevent.spawn(() -> p.s.getInputStream().read()));
+                }
+                Gevent.sleep(0);
+                byte[] ten = new byte[10];
+                Arrays.fill(ten, (byte) 3);
+                p.c.getOutputStream().write(ten);
+                for (Greenlet<Integer> r : readers) {
+                    assertEquals(3, r.get());
+                }
+            }
+            return null;
+        });
+    }
+}
