@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * in any shading and threads named by {@code platformThreads} stay platform threads; and the monitor's stall report
  * names {@code platformThreads} when a converted thread holds the hub in a native wait.
  */
-@org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
+@org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS) // JUnit's @Timeout, fully qualified
 class ThreadKindsTest {
     @Test
     void jdkStartsInsideApplicationThreadsAreGreenlets_nettyAndNamedThreadsStayPlatformThreads() throws Exception {

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The agent's one list option, platformThreads: its syntax inside the comma-separated option string. */
-@org.junit.jupiter.api.Timeout(value = 30, unit = TimeUnit.SECONDS)
+@org.junit.jupiter.api.Timeout(value = 30, unit = TimeUnit.SECONDS) // JUnit's @Timeout, fully qualified
 class AgentOptionsTest {
     @Test
     void platformThreadsTakesPatternsSeparatedByBarOrSemicolonAndMayRepeat() {
