@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A test method that runs as a greenlet on a fresh {@link dev.gevent4j.Hub} of its own, with gevent's leak check and
- * a hub-stall check.
+ * a hub-stall check. (An annotation, not a test class: JUnit's @Timeout goes on the test classes that use it.)
  *
  * <pre>{@code
  * @org.junit.jupiter.api.Timeout(30)

@@ -148,16 +148,32 @@ public abstract class SocketWaitKillCases extends HubPerTest {
 
     // --- fixtures: gevent4j sockets (must stay open) ---
 
-    /** A connected pair: {@code s} from a gevent4j listener, {@code c} a gevent4j client. */
+    /** A connected pair: {@code s} accepted by {@code ss}, {@code c} the client. */
     static final class Pair implements AutoCloseable {
         final ServerSocket ss;
         final Socket c;
         final Socket s;
 
+        private Pair(ServerSocket ss, Socket c) throws Exception {
+            this.ss = ss;
+            this.c = c;
+            this.s = ss.accept();
+        }
+
+        /** gevent4j sockets: a {@link Sockets} listener and client. */
         Pair() throws Exception {
-            ss = Sockets.listen(LOOPBACK);
-            c = Sockets.connect(ss.getLocalSocketAddress(), Duration.ofSeconds(10));
-            s = ss.accept();
+            this(Sockets.listen(LOOPBACK));
+        }
+
+        private Pair(ServerSocket ss) throws Exception {
+            this(ss, Sockets.connect(ss.getLocalSocketAddress(), Duration.ofSeconds(10)));
+        }
+
+        /** Plain JDK sockets. */
+        static Pair jdk() throws Exception {
+            ServerSocket ss = new ServerSocket();
+            ss.bind(LOOPBACK);
+            return new Pair(ss, new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort()));
         }
 
         @Override
@@ -323,28 +339,8 @@ public abstract class SocketWaitKillCases extends HubPerTest {
 
     // --- fixtures: plain JDK channels (the contrast: closed by the interrupt that carries the kill) ---
 
-    /** A connected pair of plain JDK sockets. */
-    static final class JdkPair implements AutoCloseable {
-        final ServerSocket ss = new ServerSocket();
-        final Socket c;
-        final Socket s;
-
-        JdkPair() throws Exception {
-            ss.bind(LOOPBACK);
-            c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
-            s = ss.accept();
-        }
-
-        @Override
-        public void close() throws Exception {
-            s.close();
-            c.close();
-            ss.close();
-        }
-    }
-
     static Fixture jdkRead() throws Exception {
-        JdkPair p = new JdkPair();
+        Pair p = Pair.jdk();
         return new Fixture() {
             public void block() throws Exception {
                 p.s.getInputStream().read();
@@ -419,7 +415,7 @@ public abstract class SocketWaitKillCases extends HubPerTest {
     }
 
     static Fixture jdkWrite() throws Exception {
-        JdkPair p = new JdkPair();
+        Pair p = Pair.jdk();
         byte[] chunk = new byte[64 * 1024];
         Arrays.fill(chunk, (byte) 'a');
         return new Fixture() {
