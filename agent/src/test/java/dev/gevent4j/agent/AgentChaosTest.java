@@ -143,11 +143,7 @@ class AgentChaosTest {
         HALF_CLOSE(15) {
             @Override
             void run(InetSocketAddress addr, Random r) throws Exception {
-                try (Socket s = connect(addr)) {
-                    byte[] sent = bytes(r, 1 + r.nextInt(256 * 1024));
-                    s.getOutputStream().write('E');
-                    assertArrayEquals(sent, writeAllThenReadToEof(s, sent, 0), "echo after half-close");
-                }
+                echoAfterHalfClose(addr, bytes(r, 1 + r.nextInt(256 * 1024)), 0, "echo after half-close");
             }
         },
         RESET(15) {
@@ -169,11 +165,7 @@ class AgentChaosTest {
         SLOW_READER(10) {
             @Override
             void run(InetSocketAddress addr, Random r) throws Exception {
-                try (Socket s = connect(addr)) {
-                    byte[] sent = bytes(r, 256 * 1024 + r.nextInt(768 * 1024));
-                    s.getOutputStream().write('E');
-                    assertArrayEquals(sent, writeAllThenReadToEof(s, sent, 1), "echo to a slow reader");
-                }
+                echoAfterHalfClose(addr, bytes(r, 256 * 1024 + r.nextInt(768 * 1024)), 1, "echo to a slow reader");
             }
         },
         SERVER_TIMEOUT(15) {
@@ -251,6 +243,15 @@ class AgentChaosTest {
         } catch (IOException e) {
             s.close();
             throw e;
+        }
+    }
+
+    /** Connects in echo mode, sends {@code sent} and half-closes, and checks that exactly {@code sent} comes back. */
+    static void echoAfterHalfClose(InetSocketAddress addr, byte[] sent, int pauseMillisPer64k, String what)
+            throws Exception {
+        try (Socket s = connect(addr)) {
+            s.getOutputStream().write('E');
+            assertArrayEquals(sent, writeAllThenReadToEof(s, sent, pauseMillisPer64k), what);
         }
     }
 
