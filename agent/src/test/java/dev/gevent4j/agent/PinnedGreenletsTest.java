@@ -159,7 +159,9 @@ class PinnedGreenletsTest {
                 // The initializer waits for data (a pinned park on the hub thread): only then send it.
                 waitUntil("the initializer waits for the socket", () -> {
                     Thread t = Inputs.initializing;
-                    return t != null && t.getState() == Thread.State.WAITING;
+                    // parked on the hub thread, or collecting the hub's socket events itself (SocketWaits.pinnedPark)
+                    return t != null && (t.getState() == Thread.State.WAITING
+                            || dev.gevent4j.internal.agent.hooks.SocketWaits.pinnedWaiting() > 0);
                 });
                 peer.getOutputStream().write("from a socket\n".getBytes(StandardCharsets.UTF_8));
                 assertEquals("from a socket", g.get(Duration.ofSeconds(20)));

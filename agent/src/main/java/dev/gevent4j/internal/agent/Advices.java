@@ -60,6 +60,22 @@ final class Advices {
         }
     }
 
+    /** {@code sun.nio.ch.UnixDispatcher.close(FileDescriptor)}: the original runs after. */
+    static final class UnixDispatcherClose {
+        @Advice.OnMethodEnter
+        static void enter(@Advice.Argument(0) FileDescriptor fd) {
+            SocketWaits.closing(dev.gevent4j.internal.agent.hooks.FdNumbers.of(fd));
+        }
+    }
+
+    /** {@code java.lang.VirtualThread.parkOnCarrierThread(boolean, long)}: the original runs after. */
+    static final class VirtualThreadParkOnCarrier {
+        @Advice.OnMethodEnter
+        static void enter(@Advice.This Thread vthread) {
+            SocketWaits.pinnedPark(vthread);
+        }
+    }
+
     /** {@code java.lang.VirtualThread.schedule(Runnable, long, TimeUnit)}. */
     static final class VirtualThreadSchedule {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)

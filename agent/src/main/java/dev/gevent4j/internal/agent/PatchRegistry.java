@@ -25,6 +25,14 @@ public final class PatchRegistry {
             new Patch("socket", "sun.nio.ch.Poller", "stopPoll", "(II)V",
                     Advices.PollerStopPoll.class,
                     "close/shutdown of a socket wakes its virtual-thread waiter here; also wake a greenlet waiter"),
+            new Patch("socket", "sun.nio.ch.UnixDispatcher", "close", "(Ljava/io/FileDescriptor;)V",
+                    Advices.UnixDispatcherClose.class,
+                    "every close of a socket, server socket, datagram or pipe channel fd ends here; the fd leaves "
+                            + "its hub's epoll set first, so its number is never reused while registered"),
+            new Patch("socket", "java.lang.VirtualThread", "parkOnCarrierThread", "(ZJ)V",
+                    Advices.VirtualThreadParkOnCarrier.class,
+                    "a greenlet pinned to its hub thread parks the hub thread itself here; in a socket wait it "
+                            + "collects its hub's socket events until its own wait is over"),
             new Patch("sleep", "java.lang.VirtualThread", "schedule",
                     "(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/Future;",
                     Advices.VirtualThreadSchedule.class,
