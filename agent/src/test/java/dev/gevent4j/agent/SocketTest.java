@@ -197,6 +197,83 @@ class SocketTest {
         c.close();
     }
 
+    /**
+     * An fd stays in its hub's epoll set between waits, so its removal must come with every close: otherwise a new
+     * socket that gets the same fd number would find the old socket's state, never be added to epoll itself, and its
+     * reader would wait for ever. Closed explicitly (from this platform thread), then dropped without a close (the
+     * JDK's cleaner closes it).
+     */
+    @Test
+    void aReusedFdNumberWaitsOnTheNewSocket() throws Exception {
+        for (boolean dropInsteadOfClose : new boolean[] {false, true}) {
+            Socket[] pair = connectedPair();
+            Socket c = pair[0];
+            Greenlet<Integer> first = hub.spawn(() -> pair[1].getInputStream().read());
+            awaitSocketWait();
+            c.getOutputStream().write(1);
+            assertEquals(1, first.get());
+            int[] before = SocketWaits.registeredFds();
+            int fd = java.util.Arrays.stream(before).filter(n -> n != fdOf(server)).max().orElseThrow();
+            assertEquals(fdOf(pair[1]), fd, "the read registered the accepted socket's fd");
+            if (dropInsteadOfClose) {
+                pair[1] = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (java.util.Arrays.stream(SocketWaits.registeredFds()).anyMatch(n -> n == fd)) {
+                    assertTrue(System.nanoTime() < deadline, "the dropped socket's fd is still registered");
+                    System.gc();
+                    Thread.sleep(10); // the cleaner thread runs after a GC found the socket unreachable
+                }
+            } else {
+                pair[1].close();
+                assertTrue(java.util.Arrays.stream(SocketWaits.registeredFds()).noneMatch(n -> n == fd),
+                        "a closed socket's fd left its hub's epoll set with the close");
+            }
+            c.close();
+            // The lowest free number is handed out next: open sockets until one gets the old fd number.
+            List<Socket> opened = new ArrayList<>();
+            Socket reused = null;
+            try {
+                for (int i = 0; i < 8 && reused == null; i++) {
+                    Socket[] p2 = connectedPair();
+                    opened.add(p2[0]);
+                    opened.add(p2[1]);
+                    reused = fdOf(p2[1]) == fd ? p2[1] : fdOf(p2[0]) == fd ? p2[0] : null;
+                }
+                assertTrue(reused != null, "no new socket got fd " + fd);
+                Socket r = reused;
+                Socket peer = opened.get(opened.indexOf(r) ^ 1);
+                Greenlet<Integer> reader = hub.spawn(() -> r.getInputStream().read());
+                awaitSocketWait();
+                peer.getOutputStream().write(7);
+                assertEquals(7, reader.get(Duration.ofSeconds(10)), "the new socket on fd " + fd + " was woken");
+            } finally {
+                for (Socket o : opened) {
+                    o.close();
+                }
+            }
+        }
+    }
+
+    private static int fdOf(Object socketOrServer) {
+        try {
+            Object impl = socketOrServer instanceof ServerSocket ss ? field(ServerSocket.class, ss, "impl")
+                    : field(Socket.class, socketOrServer, "impl");
+            if (!impl.getClass().getName().equals("sun.nio.ch.NioSocketImpl")) { // a client's SocksSocketImpl
+                impl = field(Class.forName("java.net.DelegatingSocketImpl"), impl, "delegate");
+            }
+            java.io.FileDescriptor fd = (java.io.FileDescriptor) field(java.net.SocketImpl.class, impl, "fd");
+            return (int) field(java.io.FileDescriptor.class, fd, "fd");
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Object field(Class<?> c, Object o, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = c.getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(o);
+    }
+
     @Test
     void killDuringReadLeavesTheSocketOpenAndUsable() throws Exception {
         Socket[] pair = connectedPair();

@@ -105,6 +105,12 @@ final class FdTable {
         }
     }
 
+    /** The registered fd numbers, for tests. */
+    static int[] numbers() {
+        FdReadiness[] t = table;
+        return java.util.stream.IntStream.range(0, t.length).filter(i -> t[i] != null).toArray();
+    }
+
     /** Number of registered fds, for tests. */
     static int size() {
         int n = 0;

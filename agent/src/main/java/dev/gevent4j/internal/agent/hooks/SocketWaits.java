@@ -215,6 +215,11 @@ public final class SocketWaits {
         return WAITS.size() + FdTable.waiters();
     }
 
+    /** The fd numbers in hubs' epoll sets now, for tests. */
+    public static int[] registeredFds() {
+        return FdTable.numbers();
+    }
+
     /** Number of pinned greenlets collecting their hub's socket events themselves ({@link #pinnedPark}), for tests. */
     public static int pinnedWaiting() {
         return PINNED_DRIVES.get();
