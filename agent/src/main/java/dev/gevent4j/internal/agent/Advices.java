@@ -60,6 +60,27 @@ final class Advices {
         }
     }
 
+    /**
+     * {@code sun.nio.ch.NioSocketImpl.tryRead(FileDescriptor, byte[], int, int)}: skipped ("would block", -2) when
+     * the last read drained the socket and no edge came since; else the read runs and its result is recorded.
+     */
+    static final class NioSocketTryRead {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static boolean enter(@Advice.Argument(0) FileDescriptor fd) {
+            return SocketWaits.skipRead(dev.gevent4j.internal.agent.hooks.FdNumbers.of(fd));
+        }
+
+        @Advice.OnMethodExit
+        static void exit(@Advice.Enter boolean skipped, @Advice.Argument(0) FileDescriptor fd,
+                         @Advice.Argument(3) int len, @Advice.Return(readOnly = false) int n) {
+            if (skipped) {
+                n = -2; // IOStatus.UNAVAILABLE
+            } else {
+                SocketWaits.afterRead(dev.gevent4j.internal.agent.hooks.FdNumbers.of(fd), n, len);
+            }
+        }
+    }
+
     /** {@code sun.nio.ch.UnixDispatcher.close(FileDescriptor)}: the original runs after. */
     static final class UnixDispatcherClose {
         @Advice.OnMethodEnter

@@ -25,6 +25,10 @@ public final class PatchRegistry {
             new Patch("socket", "sun.nio.ch.Poller", "stopPoll", "(II)V",
                     Advices.PollerStopPoll.class,
                     "close/shutdown of a socket wakes its virtual-thread waiter here; also wake a greenlet waiter"),
+            new Patch("socket", "sun.nio.ch.NioSocketImpl", "tryRead", "(Ljava/io/FileDescriptor;[BII)I",
+                    Advices.NioSocketTryRead.class,
+                    "every read of a java.net.Socket tries a non-blocking read(2) first; a greenlet's read is "
+                            + "skipped when the last one drained the socket and no edge came since (no failed read)"),
             new Patch("socket", "sun.nio.ch.UnixDispatcher", "close", "(Ljava/io/FileDescriptor;)V",
                     Advices.UnixDispatcherClose.class,
                     "every close of a socket, server socket, datagram or pipe channel fd ends here; the fd leaves "

@@ -160,6 +160,9 @@ final class AgentEpoll implements EpollIoHandle {
             FdReadiness st = FdTable.get(fd);
             if (st != null && st.owner == this) { // else: closed meanwhile (a stale event for its number)
                 boolean other = (ev & ~(IN | OUT | RDHUP)) != 0 || (ev & ERR) != 0; // EPOLLHUP, EPOLLERR
+                if (other || (ev & RDHUP) != 0) {
+                    st.hangup();
+                }
                 st.ready(other || (ev & (IN | RDHUP)) != 0, other || (ev & OUT) != 0);
             }
         }

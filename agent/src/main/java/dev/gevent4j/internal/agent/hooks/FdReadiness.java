@@ -29,6 +29,16 @@ final class FdReadiness {
     private volatile int readSeen;
     private volatile int writeSeen;
     volatile boolean closed;
+    /** The reader's side (the JDK's read lock allows one reader): the counter before its last read, and whether that
+     * read drained the socket (would block, or fewer bytes than asked: a stream socket's queue was empty then). */
+    private int readTrySeq;
+    private int drainedSeq;
+    private boolean drained;
+    /**
+     * Set for good by the collector on EPOLLRDHUP, EPOLLHUP or EPOLLERR: a FIN, RST or error may wait behind the data
+     * a short read returned, so no read is skipped any more.
+     */
+    private volatile boolean hangup;
     /** The usual case: one reader and one writer (the JDK's socket locks allow no more). Others queue below. */
     private volatile SocketWait reader;
     private volatile SocketWait writer;
@@ -64,6 +74,39 @@ final class FdReadiness {
         } else {
             writeSeen = writeSeq;
         }
+    }
+
+    /**
+     * Before a greenlet's non-blocking read: true if it can only find nothing — the last read drained the socket and
+     * no edge came since (any byte that arrived after that read brings an edge, which the hub has not collected yet).
+     * Then the read is skipped and the greenlet waits for the edge instead: no failed {@code read(2)}.
+     */
+    boolean skipRead() {
+        int s = readSeq;
+        if (drained && drainedSeq == s && !hangup) {
+            return true;
+        }
+        readTrySeq = s;
+        return false;
+    }
+
+    /** After the read that {@link #skipRead} let through: {@code n} of {@code len} bytes (-2: would block). */
+    void afterRead(int n, int len) {
+        if (n == -2 || (n > 0 && n < len)) {
+            drainedSeq = readTrySeq;
+            drained = true;
+        } else {
+            drained = false;
+        }
+    }
+
+    boolean hangupSeen() {
+        return hangup;
+    }
+
+    /** The collecting thread: EPOLLRDHUP, EPOLLHUP or EPOLLERR (before the edge is counted). */
+    void hangup() {
+        hangup = true;
     }
 
     /** The collecting thread: an edge. Wakes the waiters of the events it moved. */

@@ -91,6 +91,31 @@ public final class SocketWaits {
     }
 
     /**
+     * {@code NioSocketImpl.tryRead}, before the read: true to skip it (it would find nothing, see
+     * {@link FdReadiness#skipRead}); the JDK then sees "would block" and waits in {@link #poll}. Only for a greenlet
+     * of the hub that collects the fd's edges: any other reader would retry without waiting for an edge.
+     */
+    public static boolean skipRead(int fd) {
+        FdReadiness st = FdTable.get(fd);
+        if (st == null || st.closed) {
+            return false;
+        }
+        Hub hub = Hub.current();
+        if (hub != st.owner.hub) {
+            return false;
+        }
+        return st.skipRead();
+    }
+
+    /** {@code NioSocketImpl.tryRead}, after a read {@link #skipRead} let through: {@code n} bytes of {@code len}. */
+    public static void afterRead(int fd, int n, int len) {
+        FdReadiness st = FdTable.get(fd);
+        if (st != null) {
+            st.afterRead(n, len);
+        }
+    }
+
+    /**
      * {@code UnixDispatcher.close(FileDescriptor)}: the JDK is about to close a socket fd. If it is in a hub's epoll
      * set it leaves it now, before its number can be reused, and its waiters wake. Any thread.
      */
@@ -213,6 +238,12 @@ public final class SocketWaits {
     /** Number of greenlets waiting for socket readiness (a scan of the fd table), for tests and monitoring. */
     public static int waiting() {
         return WAITS.size() + FdTable.waiters();
+    }
+
+    /** Whether the hub collected a FIN, RST or error edge for {@code fd}, for tests. */
+    public static boolean hangupSeen(int fd) {
+        FdReadiness st = FdTable.get(fd);
+        return st != null && st.hangupSeen();
     }
 
     /** The fd numbers in hubs' epoll sets now, for tests. */
