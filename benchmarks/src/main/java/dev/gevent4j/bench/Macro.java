@@ -78,7 +78,7 @@ final class Macro {
     }
 
     /** Reads {@code count} "RESULT name value" lines. */
-    private static Map<String, Double> results(Proc p, int count, Duration timeout) throws InterruptedException {
+    static Map<String, Double> results(Proc p, int count, Duration timeout) throws InterruptedException {
         Map<String, Double> m = new HashMap<>();
         for (int i = 0; i < count; i++) {
             String[] kv = p.awaitLine("RESULT ", timeout).trim().split(" ");
@@ -94,7 +94,7 @@ final class Macro {
     // --- servers of workloads 6 and 7 ------------------------------------------------------------------------------
 
     /** The command that starts contender {@code c}'s server, or null (with a skip recorded) if it cannot run. */
-    private static List<String> serverCommand(Harness h, int w, String metric, String c, String proto,
+    static List<String> serverCommand(Harness h, int w, String metric, String c, String proto,
                                               double maxSeconds) {
         String max = Double.toString(maxSeconds);
         switch (c) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The speed targets of issues 2, 6 and 18, checked against one run's figures (reported, never enforced).
+ * The speed targets of issues 2, 6, 13 and 18, checked against one run's figures (reported, never enforced).
  *
  * <pre>{@code
  * String md = Targets.markdown(results);   // a table: target, measured ratio, met or missed
@@ -15,10 +15,18 @@ import java.util.Locale;
 final class Targets {
     private Targets() {}
 
+    /**
+     * {@code self}'s figure against {@code other}'s: their ratio, or with {@code difference} their difference, within
+     * {@code bound} (at most or at least); {@code other} null: {@code self}'s own figure.
+     */
     private record Target(int workload, String metric, String self, String other, double bound, boolean atMost,
-                          String text) {
+                          boolean difference, String text) {
         Target(int workload, String metric, String other, double bound, boolean atMost, String text) {
-            this(workload, metric, Contenders.GEVENT4J, other, bound, atMost, text);
+            this(workload, metric, Contenders.GEVENT4J, other, bound, atMost, false, text);
+        }
+
+        Target(int workload, String metric, String self, String other, double bound, boolean atMost, String text) {
+            this(workload, metric, self, other, bound, atMost, false, text);
         }
     }
 
@@ -37,11 +45,25 @@ final class Targets {
                     "echo msgs per server-CPU-s: gevent4j >= 1.1x VT (1 carrier)"),
             new Target(6, "msgs per server-CPU-second", Contenders.NETTY, 0.85, false,
                     "echo msgs per server-CPU-s: gevent4j >= 0.85x raw Netty (1 loop)"),
+            new Target(6, "msgs per server-CPU-second", Contenders.AGENT, Contenders.VT, 1.5, false,
+                    "echo msgs per server-CPU-s: the agent's unmodified server >= 1.5x VT (default scheduler)"),
+            new Target(6, "msgs per server-CPU-second", Contenders.AGENT, Contenders.VT1, 1.1, false,
+                    "echo msgs per server-CPU-s: the agent's unmodified server >= 1.1x VT (1 carrier)"),
+            new Target(6, "msgs per server-CPU-second", Contenders.AGENT, Contenders.NETTY, 0.85, false,
+                    "echo msgs per server-CPU-s: the agent's unmodified server >= 0.85x raw Netty (1 loop)"),
+            new Target(7, "requests per server-CPU-second", Contenders.NETTY, 0.8, false,
+                    "HTTP requests per server-CPU-s: gevent4j >= 0.8x raw Netty (1 loop)"),
+            new Target(7, "requests per server-CPU-second", Contenders.AGENT, Contenders.NETTY, 0.8, false,
+                    "HTTP requests per server-CPU-s: the agent's unmodified server >= 0.8x raw Netty (1 loop)"),
+            new Target(Syscalls.WORKLOAD, "syscalls per message", Contenders.GEVENT4J, Contenders.NETTY, 0.5, true,
+                    true, "syscalls per echoed message: gevent4j <= raw Netty + 0.5"),
+            new Target(Syscalls.WORKLOAD, "syscalls per message", Contenders.AGENT, Contenders.NETTY, 0.5, true,
+                    true, "syscalls per echoed message: the agent's unmodified server <= raw Netty + 0.5"),
             new Target(10, Startup.COST, Startup.WARM, null, 300, true,
                     "agent start-up: <= +300 ms over a plain JVM (hello world, default options; issue 18)"));
 
     static String markdown(List<Result> results) {
-        StringBuilder sb = new StringBuilder("### Targets (issues 2, 6 and 18; measured in this run)\n\n");
+        StringBuilder sb = new StringBuilder("### Targets (issues 2, 6, 13 and 18; measured in this run)\n\n");
         sb.append("| target | measured | verdict |\n|---|---:|---|\n");
         for (Target t : TARGETS) {
             Double g = value(results, t.workload, t.metric, t.self);
@@ -49,14 +71,17 @@ final class Targets {
             if (g == null || o == null) {
                 continue;
             }
-            double measured = t.other == null ? g : g / o;
+            double measured = t.other == null ? g : t.difference ? g - o : g / o;
             boolean met = t.atMost ? measured <= t.bound : measured >= t.bound;
             String shown = t.other == null ? Report.format(measured)
+                    : t.difference ? String.format(Locale.ROOT, "%+.2f", measured)
                     : String.format(Locale.ROOT, "%.2fx", measured)
                     + (t.bound < 1 && t.atMost ? String.format(Locale.ROOT, " (%.0fx faster)", 1 / measured) : "");
             String verdict;
             if (met) {
                 verdict = "met";
+            } else if (t.difference) {
+                verdict = String.format(Locale.ROOT, "MISSED by %.2f", measured - t.bound);
             } else if (t.atMost) {
                 verdict = String.format(Locale.ROOT, "MISSED by %.0f%%", (measured / t.bound - 1) * 100);
             } else {
