@@ -163,8 +163,9 @@ public final class Hub implements AutoCloseable {
          * timer by a random amount up to {@link #timerJitter} (so timers with equal or near deadlines fire in a
          * seeded order), and it shuffles the wake-ups other threads post within one poll of the loop before they
          * enter the ready queue; with {@link #perturbIo} (the default) also the wake-ups that IO readiness makes
-         * within one poll, and it defers some of those wake-ups by a few passes of the loop. The same seed on the same code gives the same schedule as long as the run does not
-         * wait on real time: use it with {@link #virtualTime}. See {@code docs/testing.md}.
+         * within one poll, and it defers some of those wake-ups by a few passes of the loop. The same seed on the same
+         * code gives the same schedule as long as the run does not wait on real time: use it with
+         * {@link #virtualTime}. See {@code docs/testing.md}.
          */
         public Builder seed(long seed) {
             this.seed = seed;

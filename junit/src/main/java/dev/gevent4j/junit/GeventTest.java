@@ -66,8 +66,8 @@ public @interface GeventTest {
      * ({@link dev.gevent4j.Hub.Builder#seed}): each seed perturbs what gevent leaves unspecified — the order of timers
      * with equal or near deadlines (a random delay of up to {@link #timerJitterMicros()} each), the order in which
      * wake-ups from other threads and from one poll's IO readiness enter the ready queue, and small delays of those
-     * wake-ups (a few passes of the loop; see {@link #perturbIo()}) — never a FIFO order gevent4j promises. Seeded runs use
-     * virtual time. A failing run names its seed; replay it with {@link #seed()}, or without editing the test with
+     * wake-ups (a few passes of the loop; see {@link #perturbIo()}) — never a FIFO order gevent4j promises. Seeded
+     * runs use virtual time. A failing run names its seed; replay it with {@link #seed()}, or without editing the test with
      * {@code -Dgevent4j.junit.seed=S}.
      */
     int seeds() default 0;

@@ -84,7 +84,8 @@ public final class JdkAccess {
 
         private static java.lang.reflect.Field lookup() {
             try {
-                java.lang.reflect.Field f = Class.forName("java.lang.VirtualThread").getDeclaredField("runContinuation");
+                java.lang.reflect.Field f =
+                        Class.forName("java.lang.VirtualThread").getDeclaredField("runContinuation");
                 f.setAccessible(true);
                 return f;
             } catch (ReflectiveOperationException | RuntimeException e) {

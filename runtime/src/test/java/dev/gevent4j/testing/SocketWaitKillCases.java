@@ -522,7 +522,7 @@ public abstract class SocketWaitKillCases extends HubPerTest {
             this.writer = writer;
         }
 
-        /** Makes the FIFO (skips the test if there is no mkfifo) and opens both ends (each open waits for the other). */
+        /** Makes the FIFO (skips the test without mkfifo) and opens both ends (each open waits for the other). */
         static Fifo make(Path dir) throws Exception {
             Path path = dir.resolve("fifo");
             Process p;
