@@ -226,8 +226,10 @@ public class Greenlet<T> {
             ev.greenletId = id;
             ev.commit();
         }
-        if (hub.inHub() || !holdForSpawner) {
-            t.start(); // runs once the hub reaches it, FIFO; from outside the hub the start is posted to the loop
+        if (hub.inHub()) {
+            hub.loop.startInOrder(t); // runs once the hub reaches it, FIFO
+        } else if (!holdForSpawner) {
+            t.start(); // from outside the hub the start is posted to the loop
         } else {
             hub.outsideStarts.hold(t);
         }

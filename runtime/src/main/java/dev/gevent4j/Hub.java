@@ -88,14 +88,14 @@ public final class Hub implements AutoCloseable {
     private volatile dev.gevent4j.io.ThreadPool threadPool;
 
     private Hub(String name) {
-        this(name, false, null, 0);
+        this(name, false, null, 0, false);
     }
 
-    private Hub(String name, boolean virtualTime, Long seed, long timerJitterNanos) {
+    private Hub(String name, boolean virtualTime, Long seed, long timerJitterNanos, boolean perturbIo) {
         JdkAccess.check();
         dev.gevent4j.internal.JdkPollerInit.ensure(); // before any greenlet can do socket IO: see that class
         this.name = name;
-        this.loop = new HubLoop(this, name, virtualTime, seed, timerJitterNanos);
+        this.loop = new HubLoop(this, name, virtualTime, seed, timerJitterNanos, perturbIo);
         this.seed = seed;
         loop.start();
         ALL.add(this);
@@ -133,6 +133,7 @@ public final class Hub implements AutoCloseable {
         private boolean virtualTime;
         private Long seed;
         private Duration timerJitter = Duration.ofMillis(1);
+        private boolean perturbIo = true;
 
         private Builder() {}
 
@@ -161,8 +162,10 @@ public final class Hub implements AutoCloseable {
          * gevent4j promises (greenlets and callSoon callbacks made ready on the hub keep their order). It delays each
          * timer by a random amount up to {@link #timerJitter} (so timers with equal or near deadlines fire in a
          * seeded order), and it shuffles the wake-ups other threads post within one poll of the loop before they
-         * enter the ready queue. The same seed on the same code gives the same schedule as long as the run does not
-         * wait on real time: use it with {@link #virtualTime}. See {@code docs/testing.md}.
+         * enter the ready queue; with {@link #perturbIo} (the default) also the wake-ups that IO readiness makes
+         * within one poll, and it defers some of those wake-ups by a few passes of the loop. The same seed on the same
+         * code gives the same schedule as long as the run does not wait on real time: use it with
+         * {@link #virtualTime}. See {@code docs/testing.md}.
          */
         public Builder seed(long seed) {
             this.seed = seed;
@@ -176,10 +179,23 @@ public final class Hub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether a {@linkplain #seed seeded} hub perturbs IO deliveries too (default true): the greenlets that the
+         * IO readiness reported by one poll of the loop wakes (and the tasks other threads posted to the loop) enter
+         * the ready queue in a seeded order, shuffled together with the other threads' wake-ups of that poll, and one
+         * such wake-up (or another thread's) in four is deferred by one to three passes of the loop. False keeps the
+         * kernel's order of one poll's IO events and delivers every wake-up at the end of its poll, as an unseeded hub
+         * does; timers and other threads' wake-ups are still perturbed. No effect without a seed.
+         */
+        public Builder perturbIo(boolean on) {
+            this.perturbIo = on;
+            return this;
+        }
+
         /** Creates and starts the hub. */
         public Hub build() {
             return new Hub(name != null ? name : "gevent4j-hub-" + IDS.getAndIncrement(), virtualTime, seed,
-                    timerJitter.toNanos());
+                    timerJitter.toNanos(), perturbIo);
         }
     }
 

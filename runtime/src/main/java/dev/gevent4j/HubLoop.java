@@ -96,15 +96,42 @@ final class HubLoop {
     private final long timerJitterNanos;
     /** Wake-ups from other threads taken in one poll, before they are shuffled into the ready queue. */
     private final java.util.ArrayList<Runnable> outsideArrivals = new java.util.ArrayList<>();
+    /**
+     * Whether IO is perturbed too: the wake-ups that the loop's IO handlers and posted tasks make on the hub thread
+     * during one poll join {@link #outsideArrivals}, and some arrivals are deferred by a few passes.
+     */
+    private final boolean perturbIo;
+    /** The seed, for the IO perturbations' per-greenlet draws. */
+    private final long seed;
+    /**
+     * Seeded, with {@link #perturbIo}: each greenlet's continuation task, to its arrival key (its creation index on
+     * this hub and how many arrivals it had). Weak: a greenlet that ended leaves no entry behind. Any thread.
+     */
+    private final java.util.Map<Runnable, ArrivalKey> arrivalKeys;
+    private final java.util.concurrent.atomic.AtomicLong threadsCreated = new java.util.concurrent.atomic.AtomicLong();
+    /** Hub-confined: the arrival count of continuations with no key (not created by this hub: none in practice). */
+    private long unkeyedArrivals;
+    /** Hub-confined: true while the hub thread polls (IO handlers and posted tasks run). */
+    private boolean polling;
+    /** Seeded: arrivals deferred by a few passes of the loop, and how many passes each still waits (parallel). */
+    private final java.util.ArrayList<Runnable> deferred = new java.util.ArrayList<>();
+    private final java.util.ArrayList<Integer> deferredPasses = new java.util.ArrayList<>();
+    /** Seeded IO delivery delays: an arrival is deferred with probability 1/DEFER_ONE_IN, by 1..MAX passes. */
+    private static final int DEFER_ONE_IN = 4;
+    private static final int DEFER_MAX_PASSES = 3;
 
     HubLoop(Hub hub, String threadName) {
-        this(hub, threadName, false, null, 0);
+        this(hub, threadName, false, null, 0, false);
     }
 
-    HubLoop(Hub hub, String threadName, boolean virtualTime, Long seed, long timerJitterNanos) {
+    HubLoop(Hub hub, String threadName, boolean virtualTime, Long seed, long timerJitterNanos, boolean perturbIo) {
         this.hub = hub;
         this.virtualTime = virtualTime;
         this.perturb = seed == null ? null : new java.util.SplittableRandom(seed);
+        this.perturbIo = seed != null && perturbIo;
+        this.seed = seed == null ? 0 : seed;
+        this.arrivalKeys = this.perturbIo
+                ? java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>()) : null;
         this.timerJitterNanos = timerJitterNanos;
         this.virtualNanos = createdNanos;
         this.batch = Config.hubBatch();
@@ -181,7 +208,27 @@ final class HubLoop {
 
     /** Creates an unstarted virtual thread scheduled by this loop. Any thread. */
     Thread newThread(Runnable body) {
-        return builder.unstarted(body);
+        Thread t = builder.unstarted(body);
+        if (arrivalKeys != null) {
+            Runnable rc = JdkAccess.runContinuation(t);
+            if (rc != null) {
+                arrivalKeys.put(rc, new ArrivalKey(threadsCreated.getAndIncrement()));
+            }
+        }
+        return t;
+    }
+
+    /**
+     * A greenlet's identity for the seeded IO perturbations: its creation index on the hub (deterministic when the
+     * greenlets are spawned on the hub) and the number of its arrivals so far. Hub-confined after creation.
+     */
+    private static final class ArrivalKey {
+        final long index;
+        long arrivals;
+
+        ArrivalKey(long index) {
+            this.index = index;
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -202,13 +249,35 @@ final class HubLoop {
 
     /**
      * The virtual-thread scheduler: {@link #enqueue}, except that on a seeded hub a continuation made ready by
-     * another thread waits in {@link #outsideArrivals} for its seeded place (callSoon callbacks keep their FIFO order).
+     * another thread waits in {@link #outsideArrivals} for its seeded place, and so does (with {@link #perturbIo}) one
+     * made ready on the hub thread while it polls: by an IO handler (an fd's readiness) or a task posted from another
+     * thread. Wake-ups made by greenlets, timers and callSoon callbacks, and greenlet starts, keep their FIFO order.
      */
     private void enqueueContinuation(Runnable task) {
-        if (perturb != null && !inLoop()) {
-            post(() -> outsideArrivals.add(task));
-        } else {
-            enqueue(task);
+        if (perturb != null) {
+            if (!inLoop()) {
+                post(() -> outsideArrivals.add(task));
+                return;
+            }
+            if (polling && Thread.currentThread() == thread) {
+                outsideArrivals.add(task);
+                return;
+            }
+        }
+        enqueue(task);
+    }
+
+    /**
+     * Starts a greenlet's virtual thread: its continuation enters the ready queue in start order even while the hub
+     * thread polls (a held start flushed by a posted task), because spawn order is FIFO. Hub thread.
+     */
+    void startInOrder(Thread t) {
+        boolean p = polling;
+        polling = false;
+        try {
+            t.start();
+        } finally {
+            polling = p;
         }
     }
 
@@ -258,7 +327,23 @@ final class HubLoop {
 
     /** Runs what other threads posted, without blocking, then admits their wake-ups. Hub thread. */
     private void pollNow() {
-        loop.runNow();
+        polling = perturbIo;
+        try {
+            loop.runNow();
+        } finally {
+            polling = false;
+        }
+        admitOutside();
+    }
+
+    /** Polls, blocking up to {@code waitNanos} (0: until something happens), then admits the wake-ups. Hub thread. */
+    private void pollBlocking(long waitNanos) {
+        polling = perturbIo;
+        try {
+            loop.run(waitNanos);
+        } finally {
+            polling = false;
+        }
         admitOutside();
     }
 
@@ -268,8 +353,15 @@ final class HubLoop {
      * one poll holds at most one wake-up per parked greenlet). Hub thread.
      */
     private void admitOutside() {
+        if (!deferred.isEmpty()) {
+            admitDeferred();
+        }
         int n = outsideArrivals.size();
         if (n == 0) {
+            return;
+        }
+        if (perturbIo) {
+            admitPerturbed(n);
             return;
         }
         for (int i = n - 1; i > 0; i--) {
@@ -280,6 +372,63 @@ final class HubLoop {
         }
         ready.addAll(outsideArrivals);
         outsideArrivals.clear();
+    }
+
+    /**
+     * Seeded, with {@link #perturbIo}: one poll's arrivals (IO wake-ups and other threads' wake-ups) enter the ready
+     * queue ordered by a random draw per arrival, and some are deferred by 1..{@link #DEFER_MAX_PASSES} passes of the
+     * loop (the greenlets ready now run first, and later polls' arrivals may overtake them; each pass is a busy pass,
+     * 1 us of virtual time — a pass, not a timer, so the delay does not depend on how long real waits take). The draw
+     * of a greenlet's k-th arrival is a function of the seed, the greenlet's creation index on the hub and k alone, not
+     * of a shared random stream: a wait that real timing sometimes skips (a pool result ready before its reader
+     * parked) shifts no other greenlet's draws, so a replay meets the same choices at the same points. Hub thread.
+     */
+    private void admitPerturbed(int n) {
+        long[] draws = new long[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            ArrivalKey k = arrivalKeys.get(outsideArrivals.get(i));
+            long index = k == null ? -1 : k.index;
+            long count = k == null ? unkeyedArrivals++ : k.arrivals++;
+            draws[i] = mix(mix(seed ^ 0x5851F42D4C957F2DL) + index * 0x9E3779B97F4A7C15L + count);
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Long.compare(draws[x], draws[y]));
+        for (int i : order) {
+            Runnable r = outsideArrivals.get(i);
+            long d = mix(draws[i]) >>> 1;
+            if (d % DEFER_ONE_IN == 0) {
+                deferred.add(r);
+                deferredPasses.add(1 + (int) ((d / DEFER_ONE_IN) % DEFER_MAX_PASSES));
+            } else {
+                ready.addLast(r);
+            }
+        }
+        outsideArrivals.clear();
+    }
+
+    /** A 64-bit finalizer (SplittableRandom's mix64): consecutive inputs give unrelated outputs. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Seeded: deferred arrivals whose passes are over enter the ready queue, in the order they were deferred. */
+    private void admitDeferred() {
+        int kept = 0;
+        for (int i = 0; i < deferred.size(); i++) {
+            int left = deferredPasses.get(i) - 1;
+            if (left <= 0) {
+                ready.addLast(deferred.get(i));
+            } else {
+                deferred.set(kept, deferred.get(i));
+                deferredPasses.set(kept, left);
+                kept++;
+            }
+        }
+        deferred.subList(kept, deferred.size()).clear();
+        deferredPasses.subList(kept, deferredPasses.size()).clear();
     }
 
     /** Removes a timer. Any thread; from outside the hub the removal is posted (and dropped once closed). */
@@ -324,7 +473,7 @@ final class HubLoop {
      * been run by the caller. Hub thread.
      */
     private boolean mayJump() {
-        return ready.isEmpty() && ioRegistrations == 0 && greenletsInWaits >= liveCount
+        return !hasReady() && ioRegistrations == 0 && greenletsInWaits >= liveCount
                 && greenletsWaitingOutside == 0 && !hub.outsideStarts.isHolding();
     }
 
@@ -432,7 +581,7 @@ final class HubLoop {
                 counters.onIteration();
                 runReady();
                 runDueTimers();
-                if (!ready.isEmpty()) {
+                if (hasReady()) {
                     pollNow();
                     if (virtualTime) {
                         // a microsecond per busy pass: a greenlet that polls the clock with sleep(0) still sees it
@@ -450,7 +599,7 @@ final class HubLoop {
                     }
                     if (liveCount == 0) {
                         pollNow(); // wake-ups posted from other threads may still start greenlets
-                        if (ready.isEmpty()) {
+                        if (!hasReady()) {
                             break;
                         }
                         continue;
@@ -468,14 +617,14 @@ final class HubLoop {
                     LoopExitDetector.OutsideWait[] judged = hub.loopExit.judged();
                     pollNow();
                     // runNow may also have consumed close()'s wake-up: re-read the state before blocking.
-                    if (!ready.isEmpty() || !timers.isEmpty() || hub.isClosed()) {
+                    if (hasReady() || !timers.isEmpty() || hub.isClosed()) {
                         continue;
                     }
                     hub.loopExit.check(judged, this);
                 }
                 if (virtualTime && next != Long.MAX_VALUE && closeDeadline == 0) {
                     pollNow(); // what other threads posted comes first: it may make a greenlet ready
-                    if (!ready.isEmpty() || hub.isClosed()) {
+                    if (hasReady() || hub.isClosed()) {
                         continue;
                     }
                     next = timers.nextDeadline();
@@ -492,8 +641,7 @@ final class HubLoop {
                 }
                 counters.onPolling(true);
                 long before = virtualTime ? System.nanoTime() : 0;
-                loop.run(wait);
-                admitOutside();
+                pollBlocking(wait);
                 if (virtualTime) {
                     virtualNanos += System.nanoTime() - before; // waiting for IO or another thread: real time
                 }
@@ -510,6 +658,11 @@ final class HubLoop {
             shutdownLoop();
             terminated.countDown();
         }
+    }
+
+    /** Whether a continuation or callback waits to run: in the ready queue, or deferred by a seed. Hub thread. */
+    private boolean hasReady() {
+        return !ready.isEmpty() || !deferred.isEmpty();
     }
 
     private void runReady() {

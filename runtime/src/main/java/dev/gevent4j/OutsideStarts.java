@@ -138,7 +138,7 @@ final class OutsideStarts {
     private void startDeferred() {
         Thread t;
         while ((t = deferredStarts.poll()) != null) {
-            t.start();
+            hub.loop.startInOrder(t); // in spawn order, also when a task posted to the loop flushes them
         }
     }
 

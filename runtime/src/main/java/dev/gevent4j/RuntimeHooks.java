@@ -24,6 +24,11 @@ final class RuntimeHooks implements Internals.Hooks {
     }
 
     @Override
+    public boolean sleepInterruptibly(long nanos, Object blocker) {
+        return Waits.sleepInterruptibly(nanos, blocker);
+    }
+
+    @Override
     public void awaitReleasing(BooleanSupplier done, Runnable release, Object blocker) {
         Waits.awaitReleasing(done, release, blocker);
     }

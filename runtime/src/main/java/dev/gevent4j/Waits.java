@@ -45,7 +45,7 @@ final class Waits {
         Greenlet<?> g = Greenlet.currentGreenlet();
         if (g != null) {
             flushDeferred(g.strand);
-            return awaitInGreenlet(g, done, timeoutNanos, internal, blocker);
+            return awaitInGreenlet(g, done, timeoutNanos, internal, blocker, false);
         }
         checkNotHubThread();
         Strand s = Strand.outside();
@@ -114,8 +114,24 @@ final class Waits {
     }
 
 
+    /**
+     * A greenlet's {@code Thread.sleep} on its hub's clock (the agent, on a virtual-time hub): a timed gevent4j wait,
+     * so the virtual clock may jump past it, that an interrupt also ends (the interrupt status is left set for the
+     * caller, which throws InterruptedException as the JDK's sleep does); a kill or Timeout is raised. Returns false
+     * at once, without waiting, if the caller is not a greenlet.
+     */
+    static boolean sleepInterruptibly(long nanos, Object blocker) {
+        Greenlet<?> g = Greenlet.currentGreenlet();
+        if (g == null) {
+            return false;
+        }
+        flushDeferred(g.strand);
+        awaitInGreenlet(g, () -> false, Math.min(nanos, MAX_TIMEOUT_NANOS), false, blocker, true);
+        return true;
+    }
+
     private static boolean awaitInGreenlet(Greenlet<?> g, BooleanSupplier done, long timeoutNanos, boolean internal,
-                                           Object blocker) {
+                                           Object blocker, boolean endOnInterrupt) {
         Strand s = g.strand;
         if (done.getAsBoolean()) {
             s.throwPending();
@@ -141,6 +157,9 @@ final class Waits {
                 }
                 s.throwPending();
                 if (timer != null && timer.fired) {
+                    return false;
+                }
+                if (endOnInterrupt && interrupted) {
                     return false;
                 }
                 LockSupport.park(blocker);

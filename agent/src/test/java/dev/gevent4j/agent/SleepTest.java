@@ -113,4 +113,72 @@ class SleepTest extends dev.gevent4j.testing.HubPerTest {
         assertTrue(g.isDead());
         assertTrue(((Object) g.value()) instanceof GreenletExit, String.valueOf(g.exception()));
     }
+
+    // --- virtual time: Thread.sleep of a greenlet follows the hub's clock (issue 17) ---
+
+    @Test
+    void threadSleepFollowsTheVirtualClock() {
+        try (Hub vt = Hub.builder().virtualTime(true).build()) {
+            long wall0 = System.nanoTime();
+            List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long start = vt.nanoTime();
+            List<Greenlet<Void>> gs = new ArrayList<>();
+            for (int k = 1; k <= 3; k++) {
+                int every = k;
+                gs.add(vt.spawn(() -> {
+                    for (int i = 0; i < 4; i++) {
+                        Thread.sleep(Duration.ofMinutes(10L * every)); // 10, 20 and 30 minutes, 4 times each
+                        log.add("g" + every + "@" + (vt.nanoTime() - start) / 60_000_000_000L);
+                    }
+                    return null;
+                }));
+            }
+            for (Greenlet<Void> g : gs) {
+                g.get();
+            }
+            long wall = System.nanoTime() - wall0;
+            long virtual = vt.nanoTime() - start;
+            assertTrue(virtual >= Duration.ofMinutes(120).toNanos(), "2 h of virtual time: " + virtual);
+            assertTrue(wall < Duration.ofSeconds(5).toNanos(), "in far less wall time: " + wall / 1_000_000 + " ms");
+            assertEquals(List.of("g1@10", "g1@20", "g2@20", "g1@30", "g3@30", "g1@40", "g2@40", "g2@60", "g3@60",
+                    "g2@80", "g3@90", "g3@120"), sortedWithinMinute(log), "each at its deadline on the virtual clock");
+        }
+    }
+
+    /** Wake-ups at the same virtual minute in name order (their relative order at one deadline is the heap's). */
+    private static List<String> sortedWithinMinute(List<String> log) {
+        List<String> out = new ArrayList<>(log);
+        out.sort(java.util.Comparator.comparingInt((String e) -> Integer.parseInt(e.substring(e.indexOf('@') + 1)))
+                .thenComparing(e -> e));
+        assertEquals(out.stream().map(e -> e.substring(e.indexOf('@'))).toList(),
+                log.stream().map(e -> e.substring(e.indexOf('@'))).toList(), "the log is in virtual-time order");
+        return out;
+    }
+
+    @Test
+    void onVirtualTimeAnInterruptOrAKillStillEndsAThreadSleep() {
+        try (Hub vt = Hub.builder().virtualTime(true).build()) {
+            String r = vt.spawn(() -> {
+                long t0 = vt.nanoTime();
+                Greenlet<String> interrupted = dev.gevent4j.Gevent.spawn(() -> {
+                    try {
+                        Thread.sleep(Duration.ofHours(1));
+                        return "slept";
+                    } catch (InterruptedException e) {
+                        return "InterruptedException, interrupt status " + Thread.currentThread().isInterrupted();
+                    }
+                });
+                Greenlet<String> killed = dev.gevent4j.Gevent.spawn(() -> {
+                    Thread.sleep(Duration.ofHours(1));
+                    return "slept";
+                });
+                dev.gevent4j.Gevent.sleep(Duration.ZERO); // both are asleep now; this greenlet keeps the clock still
+                interrupted.getThread().interrupt();
+                killed.kill();
+                assertTrue(((Object) killed.value()) instanceof GreenletExit, String.valueOf(killed.exception()));
+                return interrupted.get() + " after " + (vt.nanoTime() - t0) / 1_000_000_000L + " s";
+            }).get();
+            assertEquals("InterruptedException, interrupt status false after 0 s", r);
+        }
+    }
 }

@@ -107,7 +107,8 @@ public final class GeventExtension implements TestTemplateInvocationContextProvi
             Hub.Builder b = Hub.builder().name("gevent4j-hub-test-" + context.getRequiredTestMethod().getName())
                     .virtualTime(cfg.virtualTime() || seed != null);
             if (seed != null) {
-                b.seed(seed).timerJitter(java.time.Duration.ofNanos(cfg.timerJitterMicros() * 1000));
+                b.seed(seed).timerJitter(java.time.Duration.ofNanos(cfg.timerJitterMicros() * 1000))
+                        .perturbIo(cfg.perturbIo());
             }
             hub = b.build();
             stalls = StallCapture.install(hub);

@@ -64,9 +64,10 @@ public @interface GeventTest {
     /**
      * Runs the test this many times (0: once, unseeded), run {@code i} on a hub seeded with {@code i}
      * ({@link dev.gevent4j.Hub.Builder#seed}): each seed perturbs what gevent leaves unspecified — the order of timers
-     * with equal or near deadlines (a random delay of up to {@link #timerJitterMicros()} each) and the order in which
-     * wake-ups from other threads enter the ready queue — never a FIFO order gevent4j promises. Seeded runs use
-     * virtual time. A failing run names its seed; replay it with {@link #seed()}, or without editing the test with
+     * with equal or near deadlines (a random delay of up to {@link #timerJitterMicros()} each), the order in which
+     * wake-ups from other threads and from one poll's IO readiness enter the ready queue, and small delays of those
+     * wake-ups (a few passes of the loop; see {@link #perturbIo()}) — never a FIFO order gevent4j promises. Seeded
+     * runs use virtual time. A failing run names its seed; replay it with {@link #seed()}, or without editing the test with
      * {@code -Dgevent4j.junit.seed=S}.
      */
     int seeds() default 0;
@@ -76,4 +77,11 @@ public @interface GeventTest {
 
     /** The bound of a seeded run's random timer delays, in microseconds. */
     long timerJitterMicros() default 1000;
+
+    /**
+     * Whether a seeded run perturbs IO deliveries ({@link dev.gevent4j.Hub.Builder#perturbIo}): the order in which
+     * the greenlets woken by one poll's IO readiness enter the ready queue, and small delays of them. False leaves
+     * only the timer and outside-thread perturbations (to tell which one a failure needs).
+     */
+    boolean perturbIo() default true;
 }

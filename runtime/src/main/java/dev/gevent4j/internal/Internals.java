@@ -36,6 +36,8 @@ public final class Internals {
 
         void awaitReleasing(BooleanSupplier done, Runnable release, Object blocker);
 
+        boolean sleepInterruptibly(long nanos, Object blocker);
+
         void addTimer(Hub hub, TimerQueue.Timer timer);
 
         void cancelTimer(Hub hub, TimerQueue.Timer timer);
@@ -80,6 +82,15 @@ public final class Internals {
     public static boolean await(BooleanSupplier done, long timeoutNanos, boolean internal, Hub loopExitHub,
                                 Object blocker) {
         return HOOKS.await(done, timeoutNanos, internal, loopExitHub, blocker);
+    }
+
+    /**
+     * Sleeps {@code nanos} on the calling greenlet's hub clock as a timed gevent4j wait (on virtual time the clock may
+     * jump past it); an interrupt ends it early and stays set; a kill or Timeout is raised. Returns false at once if
+     * the caller is not a greenlet. For the agent's {@code Thread.sleep} of a greenlet on a virtual-time hub.
+     */
+    public static boolean sleepInterruptibly(long nanos, Object blocker) {
+        return HOOKS.sleepInterruptibly(nanos, blocker);
     }
 
     /**

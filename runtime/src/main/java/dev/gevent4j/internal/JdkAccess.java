@@ -62,6 +62,39 @@ public final class JdkAccess {
     }
 
     /**
+     * The continuation task that a virtual thread hands its scheduler each time it becomes ready (the same object for
+     * the thread's life: {@code java.lang.VirtualThread.runContinuation}), or null if this JDK has no such field.
+     * Lets a seeded hub tell which greenlet a scheduled task resumes. Only valid after {@link #check()} succeeded.
+     */
+    public static Runnable runContinuation(Thread virtualThread) {
+        java.lang.reflect.Field f = Continuations.FIELD;
+        if (f == null || !virtualThread.isVirtual()) {
+            return null;
+        }
+        try {
+            return (Runnable) f.get(virtualThread);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Holder: looked up on first use (seeded hubs only). */
+    private static final class Continuations {
+        static final java.lang.reflect.Field FIELD = lookup();
+
+        private static java.lang.reflect.Field lookup() {
+            try {
+                java.lang.reflect.Field f =
+                        Class.forName("java.lang.VirtualThread").getDeclaredField("runContinuation");
+                f.setAccessible(true);
+                return f;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    /**
      * The platform thread the caller runs on: the caller itself for a platform thread, the carrier for a mounted
      * virtual thread. Only valid after {@link #check()} succeeded.
      */

@@ -23,22 +23,32 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 19, without the agent: a kill or Timeout at a socket wait. Sockets from gevent4j ({@link Sockets},
@@ -497,6 +507,226 @@ public abstract class SocketWaitKillCases extends HubPerTest {
                 pipe.sink().close();
             }
         };
+    }
+
+    // --- FileChannel read on a FIFO: the table's last row. Not in cases(): without the agent the read blocks the hub
+    //     thread itself, so the kill, the Timeout's deadline and the writer must all come from outside the hub. ---
+
+    /** A FIFO made with mkfifo, its read end and its write end, both opened outside any hub. */
+    static final class Fifo implements AutoCloseable {
+        final FileChannel reader;
+        final FileChannel writer;
+
+        private Fifo(FileChannel reader, FileChannel writer) {
+            this.reader = reader;
+            this.writer = writer;
+        }
+
+        /** Makes the FIFO (skips the test without mkfifo) and opens both ends (each open waits for the other). */
+        static Fifo make(Path dir) throws Exception {
+            Path path = dir.resolve("fifo");
+            Process p;
+            try {
+                p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+            } catch (java.io.IOException e) {
+                Assumptions.assumeTrue(false, "no mkfifo: " + e);
+                throw e;
+            }
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "mkfifo ended");
+            assertEquals(0, p.exitValue(), () -> "mkfifo: " + new String(readAll(p), StandardCharsets.UTF_8));
+            AtomicReference<Object> w = new AtomicReference<>();
+            Thread opener = Thread.ofPlatform().name("fifo-writer-open").start(() -> {
+                try {
+                    w.set(FileChannel.open(path, StandardOpenOption.WRITE));
+                } catch (Throwable t) {
+                    w.set(t);
+                }
+            });
+            FileChannel r = FileChannel.open(path, StandardOpenOption.READ); // returns once the writer has opened
+            opener.join();
+            if (!(w.get() instanceof FileChannel writer)) {
+                r.close();
+                throw new AssertionError("opening the FIFO's write end failed", (Throwable) w.get());
+            }
+            return new Fifo(r, writer);
+        }
+
+        private static byte[] readAll(Process p) {
+            try (InputStream in = p.getInputStream()) {
+                return in.readAllBytes();
+            } catch (java.io.IOException e) {
+                return new byte[0];
+            }
+        }
+
+        void write(int... bytes) throws java.io.IOException {
+            ByteBuffer b = ByteBuffer.allocate(bytes.length);
+            for (int x : bytes) {
+                b.put((byte) x);
+            }
+            b.flip();
+            while (b.hasRemaining()) {
+                writer.write(b); // a FIFO with room (64 KiB): never blocks here
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                reader.close();
+            } finally {
+                writer.close();
+            }
+        }
+    }
+
+    /** Waits (at most 10 s, polling) until {@code condition} holds. A platform thread, outside the hub. */
+    private static void awaitOutside(String what, java.util.function.BooleanSupplier condition) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private static boolean inFileRead(Greenlet<?> g) {
+        Thread t = g.getThread();
+        if (t == null) {
+            return false;
+        }
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getMethodName().equals("read0")) { // sun.nio.ch.UnixFileDispatcherImpl.read0: in read(2)
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @ParameterizedTest(name = "FileChannel read on a FIFO, {0}")
+    @ValueSource(strings = {"kill", "Timeout"})
+    void fileChannelReadOnAFifo(String how, @TempDir Path dir) throws Exception {
+        boolean kill = how.equals("kill");
+        String result;
+        try (Fifo fifo = Fifo.make(dir)) {
+            result = AGENT ? fifoReadOnThePool(fifo, kill) : fifoReadBlocksTheHub(fifo, kill);
+        }
+        System.out.println("ISSUE19 " + (AGENT ? "agent" : "runtime") + " | FileChannel read on a FIFO | " + how
+                + " | " + result);
+    }
+
+    /**
+     * Without the agent the greenlet's FileChannel.read blocks in read(2) on the hub's own thread: no timer fires and
+     * no other greenlet runs until data arrives. A kill from another thread interrupts the greenlet; the JDK then
+     * closes the channel, and the interrupting call itself waits until the blocked read has returned (the channel's
+     * close waits for its readers); the read then throws ClosedByInterruptException (the bytes it read are in the
+     * buffer, its count is lost) and the kill ends the greenlet. A Timeout cannot fire while the hub is blocked: the
+     * read returns its data after the deadline, and the Timeout, not yet fired, is cancelled unraised.
+     */
+    private String fifoReadBlocksTheHub(Fifo fifo, boolean kill) throws Exception {
+        ByteBuffer buf = ByteBuffer.allocate(16);
+        AtomicReference<Object> readOutcome = new AtomicReference<>();
+        AtomicReference<Timeout> timeout = new AtomicReference<>();
+        Greenlet<Object> victim = hub.spawn(() -> {
+            Timeout t = kill ? null : Timeout.start(Duration.ofMillis(100));
+            timeout.set(t);
+            try {
+                int n = fifo.reader.read(buf);
+                readOutcome.set(n);
+                return t != null && t.hasFired() ? "fired" : "returned";
+            } catch (Throwable e) {
+                readOutcome.set(e);
+                throw e;
+            } finally {
+                if (t != null) {
+                    t.cancel();
+                }
+            }
+        });
+        awaitOutside("the greenlet blocks the hub in read(2)", () -> inFileRead(victim));
+        if (kill) {
+            Thread killer = Thread.ofPlatform().name("fifo-killer").start(victim::killNowait);
+            // the interrupt closes the channel at once, then the close waits for the blocked read
+            awaitOutside("the interrupt closed the channel", () -> !fifo.reader.isOpen());
+            assertTrue(killer.isAlive(), "the killing thread waits for the blocked read");
+            assertFalse(victim.isDead());
+            fifo.write(1, 2);
+            killer.join();
+            assertTrue(victim.join(Duration.ofSeconds(10)));
+            assertInstanceOf(ClosedByInterruptException.class, readOutcome.get());
+            assertInstanceOf(GreenletExit.class, victim.value(), "the kill ends the greenlet (GreenletExit: its value)"
+                    + "; the read raised " + readOutcome.get());
+            assertFalse(fifo.reader.isOpen(), "the JDK closed the channel");
+            assertEquals(2, buf.position(), "the interrupted read took the bytes off the FIFO (its count is lost)");
+            return "read: ClosedByInterruptException once data came; greenlet: GreenletExit; channel closed by the "
+                    + "JDK, the 2 bytes read are lost to the caller; the killer waited for the read";
+        }
+        awaitOutside("the greenlet started its Timeout", () -> timeout.get() != null);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+        awaitOutside("the Timeout's deadline passed (the hub is blocked: it cannot fire)",
+                () -> System.nanoTime() - deadline > 0);
+        assertFalse(timeout.get().hasFired());
+        assertFalse(victim.isDead());
+        assertTrue(inFileRead(victim), "still in read(2)");
+        fifo.write(1, 2);
+        assertTrue(victim.join(Duration.ofSeconds(10)));
+        assertEquals("returned", victim.get(), "the Timeout never fired: the read returned first");
+        assertEquals(2, readOutcome.get());
+        assertTrue(fifo.reader.isOpen());
+        return "read returned its data after the deadline; the Timeout never fired (cancelled before the greenlet's "
+                + "next wait); channel open";
+    }
+
+    /**
+     * Under the agent (option files) the read runs on the hub's thread pool while the greenlet parks on the hub: a
+     * kill or Timeout reaches the greenlet at once but is raised only when the pool read has returned (never
+     * abandoned half-way); the read's count is dropped, the bytes it read are in the caller's buffer, and the channel
+     * stays open and usable.
+     */
+    private String fifoReadOnThePool(Fifo fifo, boolean kill) throws Exception {
+        return OnHub.call(hub, () -> {
+            ByteBuffer buf = ByteBuffer.allocate(16);
+            AtomicReference<Timeout> timeout = new AtomicReference<>();
+            Greenlet<Object> victim = Gevent.spawn(() -> {
+                Timeout t = kill ? null : Timeout.start(Duration.ofMillis(100));
+                timeout.set(t);
+                try {
+                    return fifo.reader.read(buf);
+                } catch (Timeout e) {
+                    assertSame(t, e);
+                    return e;
+                } finally {
+                    if (t != null) {
+                        t.cancel();
+                    }
+                }
+            });
+            awaitParked(victim); // parked on the hub: the read runs on a pool thread
+            if (kill) {
+                victim.killNowait();
+            } else {
+                while (!timeout.get().hasFired()) {
+                    Gevent.sleep(5);
+                }
+            }
+            assertFalse(victim.join(Duration.ofMillis(50)), "raised only once the pool read returned");
+            fifo.write(1, 2);
+            assertTrue(victim.join(Duration.ofSeconds(10)));
+            if (kill) {
+                assertInstanceOf(GreenletExit.class, victim.value(), "GreenletExit: the greenlet's value");
+            } else {
+                assertInstanceOf(Timeout.class, victim.get(), "the Timeout, not the read's count");
+            }
+            assertEquals(2, buf.position(), "the pool read's bytes are in the caller's buffer (its count is dropped)");
+            assertTrue(fifo.reader.isOpen(), "the channel stays open");
+            fifo.write(3);
+            ByteBuffer again = ByteBuffer.allocate(16);
+            assertEquals(1, fifo.reader.read(again), "and usable");
+            assertEquals(3, again.get(0));
+            return (kill ? "GreenletExit" : "Timeout") + " raised once the pool read returned; its 2 bytes are in the "
+                    + "caller's buffer, its count dropped; channel open and usable";
+        });
     }
 
     // --- the rest of the socket contract ---

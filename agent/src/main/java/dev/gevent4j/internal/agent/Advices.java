@@ -115,6 +115,15 @@ final class Advices {
         }
     }
 
+    /** {@code java.lang.VirtualThread.sleepNanos(long)}, behind Thread.sleep of a virtual thread. */
+    static final class VirtualThreadSleep {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        static boolean enter(@Advice.FieldValue("scheduler") Executor scheduler, @Advice.Argument(0) long nanos)
+                throws InterruptedException {
+            return HubTimers.sleep(scheduler, nanos);
+        }
+    }
+
     /** {@code java.lang.Thread.start()} (platform threads only: VirtualThread overrides it). */
     static final class ThreadStart {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)

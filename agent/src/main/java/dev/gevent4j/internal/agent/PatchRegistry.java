@@ -42,6 +42,9 @@ public final class PatchRegistry {
                     Advices.VirtualThreadSchedule.class,
                     "every timed park of a virtual thread (sleep, parkNanos, timed waits, socket timeouts) "
                             + "schedules its wake-up here; a greenlet's goes on its hub's timers"),
+            new Patch("sleep", "java.lang.VirtualThread", "sleepNanos", "(J)V", Advices.VirtualThreadSleep.class,
+                    "Thread.sleep of a greenlet on a virtual-time hub sleeps on the hub's clock (a gevent4j timed "
+                            + "wait: the clock may jump), not in the JDK's loop that re-measures with System.nanoTime"),
             new Patch("threads", "java.lang.Thread", "start", "()V", Advices.ThreadStart.class,
                     "an application thread's start() runs its run() as a greenlet instead of a platform thread"),
             new Patch("threads", "java.lang.Thread", "start", "(Ljdk/internal/vm/ThreadContainer;)V",

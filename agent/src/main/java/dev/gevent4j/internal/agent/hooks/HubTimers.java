@@ -24,6 +24,34 @@ import java.util.concurrent.TimeUnit;
 public final class HubTimers {
     private HubTimers() {}
 
+    /**
+     * {@code VirtualThread.sleepNanos} (Thread.sleep) of a greenlet on a {@linkplain Hub#isVirtualTime virtual-time}
+     * hub: sleeps here, as a timed gevent4j wait on the hub's clock, and returns true (the JDK's loop is skipped). The
+     * JDK's own loop re-measures the remaining time with {@code System.nanoTime()}, so on virtual time it would sleep
+     * the real duration and keep the clock from jumping. An interrupt ends the sleep with InterruptedException (the
+     * status cleared), as in the JDK; a kill or Timeout is raised. False (the JDK's sleep) for anything else: a real-
+     * time hub (its timers already are the JDK's clock), a platform thread, a pinned greenlet.
+     */
+    public static boolean sleep(Executor scheduler, long nanos) throws InterruptedException {
+        if (nanos <= 0 || scheduler instanceof ForkJoinPool) {
+            return false; // the JDK's own virtual threads never touch the runtime here
+        }
+        Hub hub = Hub.current();
+        if (hub == null || !hub.isVirtualTime() || hub.isClosed() || Pinning.pinned(hub)) {
+            return false;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (!Internals.sleepInterruptibly(nanos, null)) {
+            return false;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return true;
+    }
+
     /** A hub timer running {@code task} after {@code delay}, or null if the virtual thread is not a greenlet. */
     public static Future<?> schedule(Executor scheduler, Runnable task, long delay, TimeUnit unit) {
         if (scheduler instanceof ForkJoinPool) {
