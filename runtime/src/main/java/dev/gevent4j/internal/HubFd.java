@@ -47,6 +47,8 @@ public final class HubFd implements EpollIoHandle {
     private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();
 
     private volatile int readSeq;
+    /** Set for good on EPOLLRDHUP, EPOLLHUP or EPOLLERR (see {@link #hangup()}). */
+    private volatile boolean hangup;
     private volatile int writeSeq;
     /** The hub whose epoll holds this fd (set when the registration is asked for), or null. */
     private volatile Hub owner;
@@ -74,6 +76,20 @@ public final class HubFd implements EpollIoHandle {
 
     public int writeSeq() {
         return writeSeq;
+    }
+
+    /**
+     * Whether the calling greenlet's waits are woken by this fd's edges (it is registered with the calling greenlet's
+     * hub): only then may a read that can only find nothing be skipped in favour of a wait for the next edge.
+     */
+    public boolean edgesWakeCaller() {
+        Hub o = owner;
+        return registered && o != null && Hub.current() == o;
+    }
+
+    /** Whether the hub saw a FIN, RST or error edge: then data may be followed by an end of stream or an error. */
+    public boolean hangup() {
+        return hangup;
     }
 
     /** Number of the fd, for tests. */
@@ -219,6 +235,9 @@ public final class HubFd implements EpollIoHandle {
     public void handle(IoRegistration reg, IoEvent event) {
         int v = ((EpollIoEvent) event).ops().value();
         boolean other = (v & ~(IN | OUT | RDHUP)) != 0 || (v & ERR) != 0;
+        if (other || (v & RDHUP) != 0) {
+            hangup = true; // before the counter moves: a reader that sees the new count sees this too
+        }
         if (other || (v & (IN | RDHUP)) != 0) {
             readSeq++;
         }

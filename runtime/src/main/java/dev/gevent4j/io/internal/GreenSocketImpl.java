@@ -198,6 +198,15 @@ public final class GreenSocketImpl extends SocketImpl {
         }
     }
 
+    /**
+     * The read counter before the last read that drained the socket (it found nothing, or fewer bytes than asked), or
+     * {@code Long.MIN_VALUE}. While the counter has not moved since, a read can only find nothing — any byte that
+     * arrived after that read brings an edge — so it is skipped and the greenlet waits for the edge: no failed
+     * {@code read(2)} per message. Never after a FIN/RST/error edge ({@link HubFd#hangup()}), which may wait behind a
+     * short read's data.
+     */
+    private volatile long drainedAt = Long.MIN_VALUE;
+
     /** Reads into {@code b}; -1 at end of stream. */
     int read(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
@@ -211,10 +220,17 @@ public final class GreenSocketImpl extends SocketImpl {
         while (true) {
             int seq = hubFd.readSeq();
             int n;
-            try {
-                n = c.read(buf);
-            } catch (ClosedChannelException e) {
-                throw new SocketException("Socket closed");
+            if (drainedAt == seq && !hubFd.hangup() && hubFd.edgesWakeCaller()) {
+                n = 0; // the last read drained the socket and no edge came since: it can only find nothing
+            } else {
+                try {
+                    n = c.read(buf);
+                } catch (ClosedChannelException e) {
+                    throw new SocketException("Socket closed");
+                }
+                if (n >= 0 && n < len) {
+                    drainedAt = seq; // a stream socket's queue was empty when the read returned
+                }
             }
             if (n != 0) {
                 return n;
