@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * benchmarks/run --workload 11
  * }</pre>
  *
- * <p>Rows: the total, and read, write, recvfrom, sendto, epoll_wait (+ epoll_pwait), epoll_ctl, futex, and eventfd
+ * <p>Rows: the total, and read, write, recvfrom, sendto, epoll_wait (+ epoll_pwait, epoll_pwait2), epoll_ctl, futex, and eventfd
  * (reads and writes on the process's eventfds, found in /proc/PID/fd when the window starts: a loop's wake-up from
  * another thread). Skipped when {@code perf} or its syscall tracepoints are not available. A timeout of a step fails
  * only that contender.
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 final class Syscalls {
     static final int WORKLOAD = 11;
     private static final String[] KINDS = {"read", "write", "recvfrom", "sendto", "epoll_wait", "epoll_pwait",
-        "epoll_ctl", "futex"};
+        "epoll_pwait2", "epoll_ctl", "futex"};
 
     private Syscalls() {}
 
@@ -87,7 +87,8 @@ final class Syscalls {
 
     /** The breakdown rows: epoll_pwait is folded into epoll_wait (glibc and the JDK use either). */
     private static List<String> rows(Map<String, Double> counts) {
-        counts.merge("epoll_wait", counts.getOrDefault("epoll_pwait", 0.0), Double::sum);
+        counts.merge("epoll_wait", counts.getOrDefault("epoll_pwait", 0.0) + counts.getOrDefault("epoll_pwait2", 0.0),
+                Double::sum);
         double efdRead = counts.getOrDefault("eventfd_read", 0.0);
         double efdWrite = counts.getOrDefault("eventfd_write", 0.0);
         counts.merge("read", -efdRead, Double::sum); // read and write: on sockets (and pipes) only
