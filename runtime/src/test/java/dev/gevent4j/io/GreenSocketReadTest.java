@@ -83,6 +83,36 @@ class GreenSocketReadTest {
         }).get();
     }
 
+    /** Four greenlets wait to read one socket at once (two wait slots, then the overflow queue): each gets a byte. */
+    @Test
+    void fourGreenletsReadingOneSocketEachGetAByte() throws Exception {
+        Greenlet<Socket> accepted = hub.spawn(() -> server.accept());
+        Socket client = hub.spawn(() -> Sockets.connect(server.getLocalSocketAddress())).get();
+        Socket s = accepted.get();
+        String got = hub.spawn(() -> {
+            java.util.List<Greenlet<Integer>> readers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                readers.add(dev.gevent4j.Gevent.spawn(() -> s.getInputStream().read(new byte[1]) == 1 ? 1 : 0));
+            }
+            dev.gevent4j.Gevent.sleep(Duration.ZERO); // FIFO: each reader ran and waits on the socket
+            for (int i = 1; i <= 4; i++) {
+                client.getOutputStream().write(i);
+                dev.gevent4j.Gevent.sleep(Duration.ZERO);
+            }
+            int sum = 0;
+            for (Greenlet<Integer> r : readers) {
+                sum += r.get(Duration.ofSeconds(10));
+            }
+            return "bytes read " + sum;
+        }).get();
+        assertEquals("bytes read 4", got);
+        hub.spawn(() -> {
+            client.close();
+            s.close();
+            return null;
+        }).get();
+    }
+
     /** Many short messages each way: every read after a drained one waits for its edge and gets its message. */
     @Test
     void pingPongOfShortMessages() throws Exception {
