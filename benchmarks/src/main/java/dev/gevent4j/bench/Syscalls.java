@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Workload 11: system calls per echoed message, per contender — the IO cost an event loop cannot go below. The
+ * Workload 12: system calls per echoed message, per contender — the IO cost an event loop cannot go below. The
  * echo server of workload 6 serves the same closed-loop client (100 connections, 64-byte messages); {@code perf stat}
  * counts the server process's syscalls (every thread) with the kernel's syscall tracepoints during the client's
  * measurement window, and each count is divided by the messages echoed in that window.
  *
  * <pre>{@code
- * benchmarks/run --workload 11
+ * benchmarks/run --workload 12
  * }</pre>
  *
  * <p>Rows: the total, and read, write, recvfrom, sendto, epoll_wait (+ epoll_pwait, epoll_pwait2), epoll_ctl, futex, and eventfd
@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * only that contender.
  */
 final class Syscalls {
-    static final int WORKLOAD = 11;
+    static final int WORKLOAD = 12;
     private static final String[] KINDS = {"read", "write", "recvfrom", "sendto", "epoll_wait", "epoll_pwait",
         "epoll_pwait2", "epoll_ctl", "futex"};
 
