@@ -428,6 +428,19 @@ public final class Hub implements AutoCloseable {
      */
     @Override
     public void close() {
+        beginClose();
+        if (awaitClosed()) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The first half of {@link #close()}: marks the hub closing and wakes its loop, which starts killing what is
+     * left; returns at once. {@link HubGroup} starts closing all its hubs before it waits for any of them.
+     *
+     * @throws IllegalStateException if called from this hub's own thread or greenlets
+     */
+    void beginClose() {
         if (inHub()) {
             throw new IllegalStateException("Hub.close() called on hub " + name
                     + " from its own thread or greenlet: close a hub from outside it");
@@ -438,6 +451,13 @@ public final class Hub implements AutoCloseable {
                 loop.post(() -> { });
             }
         }
+    }
+
+    /**
+     * The second half of {@link #close()}: waits, uninterruptibly, until the loop and its thread have ended, then
+     * shuts the thread pool down. Returns whether the caller was interrupted meanwhile (the caller restores it).
+     */
+    boolean awaitClosed() {
         boolean interrupted = loop.awaitTerminated();
         dev.gevent4j.io.ThreadPool pool;
         synchronized (this) {
@@ -446,9 +466,7 @@ public final class Hub implements AutoCloseable {
         if (pool != null) {
             pool.close();
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return interrupted;
     }
 
     @Override
