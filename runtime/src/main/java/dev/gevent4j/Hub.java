@@ -86,6 +86,8 @@ public final class Hub implements AutoCloseable {
     final LoopExitDetector loopExit = new LoopExitDetector(this);
     private volatile int state = OPEN;
     private volatile dev.gevent4j.io.ThreadPool threadPool;
+    /** The group this hub belongs to, or null; set once by HubGroup before any greenlet runs here. */
+    volatile HubGroup group;
 
     private Hub(String name) {
         this(name, false, null, 0);
@@ -212,6 +214,11 @@ public final class Hub implements AutoCloseable {
     static Hub currentOrDefault() {
         Greenlet<?> g = Greenlet.currentGreenlet();
         return g == null ? getDefault() : g.hub;
+    }
+
+    /** The {@link HubGroup} this hub belongs to, or null for a hub created on its own (and the default hub). */
+    public HubGroup group() {
+        return group;
     }
 
     /** The name of the hub's thread. */

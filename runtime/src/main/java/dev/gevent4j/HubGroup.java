@@ -102,6 +102,7 @@ public final class HubGroup implements AutoCloseable {
         try {
             for (int i = 0; i < n; i++) {
                 hs[i] = Hub.create("gevent4j-hub-g" + id + "-" + i);
+                hs[i].group = this; // before any greenlet runs there: see HubAffinity
             }
         } catch (RuntimeException | Error e) {
             closeAll(hs);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gevent4j.event.AsyncResult;
 import dev.gevent4j.event.Event;
 import dev.gevent4j.testing.LeakCheck;
 import java.util.ArrayList;
@@ -148,6 +149,29 @@ class HubGroupTest {
                 late.set();
             });
             assertEquals(3, Gevent.joinAll(List.of(quick, slow, setter)).size());
+        }
+    }
+
+    @Test
+    void anEventCreatedOnOneHubAndSetLaterByAnotherHubIsNoLoopExitForAnOutsideJoiner() {
+        // a primitive made in a greenlet used to count as that hub's own until another hub touched it: the hub,
+        // its only greenlet waiting on it and no timer left, declared LoopExit to main while a sibling hub was
+        // about to set it
+        try (HubGroup g = HubGroup.create(2)) {
+            Hub a = g.hubs().get(0);
+            Hub b = g.hubs().get(1);
+            Greenlet<String> waiter = a.spawn(() -> {
+                Event e = new Event();
+                AsyncResult<String> r = new AsyncResult<>();
+                b.spawn(() -> {
+                    Gevent.sleep(50);
+                    r.set("from b");
+                    e.set();
+                });
+                e.await();
+                return r.get();
+            });
+            assertEquals("from b", waiter.get());
         }
     }
 
