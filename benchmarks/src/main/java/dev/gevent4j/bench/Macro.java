@@ -195,7 +195,7 @@ final class Macro {
         int conns = 100;
         double warm = smoke ? 1.0 : 3.0;
         double measure = smoke ? 2.0 : 10.0;
-        int rounds = smoke ? 1 : 3;
+        int rounds = smoke ? 1 : 5;
         List<String> contenders = List.of(GEVENT4J, GROUP, VT, NETTY_N, AGENT);
         Map<String, List<double[]>> runs = new java.util.LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
