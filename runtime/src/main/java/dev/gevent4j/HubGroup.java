@@ -177,6 +177,11 @@ public final class HubGroup implements AutoCloseable {
         if (own >= 0) {
             return own;
         }
+        return place();
+    }
+
+    /** The placement policy's choice, whatever the caller's hub. */
+    private int place() {
         if (placement == Placement.ROUND_ROBIN || hubs.length == 1) {
             return Math.floorMod(next.getAndIncrement(), hubs.length);
         }
@@ -235,6 +240,30 @@ public final class HubGroup implements AutoCloseable {
                     l.decrementAndGet();
                 }
             }).start();
+        } catch (RuntimeException | Error e) {
+            l.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /**
+     * For the agent's {@code hubs=N} (through {@code Internals.newGreenletOn}): an unstarted greenlet on the hub the
+     * policy picks even when the caller is one of the group's greenlets, counted as load until {@code fn} returns.
+     */
+    Greenlet<Void> newPlaced(Runnable fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkOpen();
+        int i = place();
+        AtomicInteger l = load[i];
+        l.incrementAndGet();
+        try {
+            return new Greenlet<Void>(hubs[i], (Runnable) () -> {
+                try {
+                    fn.run();
+                } finally {
+                    l.decrementAndGet();
+                }
+            });
         } catch (RuntimeException | Error e) {
             l.decrementAndGet();
             throw e;
