@@ -1,6 +1,7 @@
 package dev.gevent4j.bench;
 
 import static dev.gevent4j.bench.Contenders.AGENT;
+import static dev.gevent4j.bench.Contenders.AGENT_HUBS;
 import static dev.gevent4j.bench.Contenders.GEVENT4J;
 import static dev.gevent4j.bench.Contenders.GROUP;
 import static dev.gevent4j.bench.Contenders.NETTY;
@@ -196,7 +197,7 @@ final class Macro {
         double warm = smoke ? 1.0 : 3.0;
         double measure = smoke ? 2.0 : 10.0;
         int rounds = smoke ? 1 : 5;
-        List<String> contenders = List.of(GEVENT4J, GROUP, VT, NETTY_N, AGENT);
+        List<String> contenders = List.of(GEVENT4J, GROUP, VT, NETTY_N, AGENT, AGENT_HUBS);
         Map<String, List<double[]>> runs = new java.util.LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
             for (String c : contenders) {
@@ -206,6 +207,14 @@ final class Macro {
                             "" + (warm + measure + 60));
                     case VT -> Env.javaCommand(List.of(), SERVERS, "cpuecho", "vt", "" + (warm + measure + 60));
                     case NETTY_N -> Env.javaCommand(List.of(), SERVERS, "cpuecho", "netty-n", "" + (warm + measure + 60));
+                    case AGENT_HUBS -> {
+                        if (h.agent() == null) {
+                            h.add(Result.skipped(11, "msgs/s", "", false, c, Env.NO_AGENT));
+                            yield null;
+                        }
+                        yield List.of(Env.javaExe(), "-javaagent:" + h.agent() + "=hubs=cores", "-cp", Env.benchJar(),
+                                SERVERS, "cpuecho", "threads", "" + (warm + measure + 60));
+                    }
                     default -> serverCommand(h, 11, "msgs/s", c, "cpuecho", warm + measure + 60);
                 };
                 if (cmd == null) {
@@ -245,6 +254,7 @@ final class Macro {
                 case VT -> "a virtual thread per connection";
                 case NETTY_N -> cores + " event loops, digests on the loop";
                 case AGENT -> "platform-thread server under -javaagent (one hub)";
+                case AGENT_HUBS -> "the same server under -javaagent:...=hubs=cores (" + cores + " hubs)";
                 default -> "";
             };
             String n = String.format("median of %d: %s; %s", rs.size(), list(rs, 0), what);
