@@ -78,7 +78,8 @@ public final class StreamServer implements AutoCloseable {
      * hand-off is a held outside start on the target hub), the kernel's hash spreads connections evenly
      * (docs/architecture.md, "Hub groups"; prior-art.md "Multiple loops"), and each listener's fd is registered on the
      * epoll of the hub that accepts on it. The cost: the spread ignores load, and a listener closed at stop loses the
-     * connections queued on it, as on one hub.
+     * connections queued on it, as on one hub. Measured against the acceptor (benchmarks/RESULTS.md, workload 11):
+     * no difference out of the 2-vCPU machine's noise in throughput or connect latency.
      */
     private static final System.Logger LOG = System.getLogger("dev.gevent4j.io");
 

@@ -43,7 +43,9 @@ import java.util.concurrent.ThreadFactory;
  * thread per connection; under {@code -javaagent} the agent turns them into greenlets), {@code netty} (raw Netty
  * epoll, one event loop for accepting and all connections); for workload 11 also {@code gevent4j-group}
  * ({@code StreamServer.hubs(HubGroup.create())}: one hub and one SO_REUSEPORT listener per processor) and
- * {@code netty-n} (Netty epoll with one event loop per processor, the digests run on the loop). A connection's
+ * {@code netty-n} (Netty epoll with one event loop per processor, the digests run on the loop), and
+ * {@code gevent4j-acceptor} (one listener and accept loop on hub 0 of a group, each connection handed round-robin
+ * to a hub: the design StreamServer.hubs did not take, for comparison). A connection's
  * handler ends when the peer closes;
  * nothing is killed; the process ends by {@code System.exit} after {@code maxSeconds} or when the harness
  * destroys it.
@@ -92,6 +94,19 @@ public final class Servers {
                 System.out.println("PORT " + server.getAddress().getPort());
                 System.out.flush();
             }
+            case "gevent4j-acceptor" -> {
+                // the alternative StreamServer.hubs(group) did not take, measured against it: one gevent4j listener
+                // and one accept loop on hub 0, each accepted connection handed round-robin to a hub of the group
+                HubGroup group = HubGroup.create();
+                ServerSocket ss = dev.gevent4j.io.Sockets.serverSocket();
+                ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+                System.out.println("PORT " + ss.getLocalPort());
+                System.out.flush();
+                java.util.List<Hub> hubs = group.hubs();
+                int[] next = {0};
+                hubs.get(0).spawn(() -> acceptLoop(ss, proto,
+                        r -> hubs.get(next[0]++ % hubs.size()).spawn(r))); // next: only the acceptor touches it
+            }
             case "vt" -> {
                 ServerSocket ss = listen();
                 Thread.ofVirtual().start(() -> acceptLoop(ss, proto, Thread::startVirtualThread));
@@ -109,7 +124,7 @@ public final class Servers {
             case "netty" -> netty(proto, 1);
             case "netty-n" -> netty(proto, Runtime.getRuntime().availableProcessors());
             default -> throw new IllegalArgumentException("unknown contender " + who
-                    + ": use gevent4j, gevent4j-group, vt, threads, threads-main, netty or netty-n");
+                    + ": use gevent4j, gevent4j-group, gevent4j-acceptor, vt, threads, threads-main, netty or netty-n");
         }
         Thread.sleep(maxMillis);
         System.exit(0);
