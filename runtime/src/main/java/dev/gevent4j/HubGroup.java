@@ -1,6 +1,5 @@
 package dev.gevent4j;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -48,8 +47,9 @@ public final class HubGroup implements AutoCloseable {
     /*
      * Implementation notes.
      *
-     * The group owns plain hubs (Hub.create with a group-specific thread name): nothing in Hub, HubLoop or Greenlet
-     * knows about groups, so a hub of a group behaves exactly as a lone hub. "Stays on its own hub" is the caller's
+     * The group owns plain hubs (Hub.create with a group-specific thread name), and a hub only records which group
+     * it belongs to (Hub.group(), read by internal/HubAffinity: a primitive made on a group's hub is shared from the
+     * start). HubLoop and Greenlet know nothing of groups: a hub of a group schedules exactly as a lone hub. "Stays on its own hub" is the caller's
      * hub looked up in the group's array (N is small; a scan beats a map).
      *
      * Placement policy, measured with HubGroupPlacementHarness (runtime tests; 2 cores, JDK 25, one outside
