@@ -36,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * are fixed and every wait is bounded; 4 hubs on however many cores the machine has.
  */
 @ExtendWith(LeakCheck.class)
+// JUnit's @Timeout, fully qualified (dev.gevent4j.Timeout shares its simple name).
 @org.junit.jupiter.api.Timeout(120)
 class CrossHubPrimitivesStressTest {
     private static final Duration BOUND = Duration.ofSeconds(30);

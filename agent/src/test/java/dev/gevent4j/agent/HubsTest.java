@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The agent's hubs=N: application threads spread over a hub group; hubs=1 (default) keeps the default hub. */
+// JUnit's @Timeout, fully qualified (dev.gevent4j.Timeout shares its simple name).
 @org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HubsTest {
     @Test

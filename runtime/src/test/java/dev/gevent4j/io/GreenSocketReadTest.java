@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * (nothing, or fewer bytes than asked) the next one waits for the hub's next edge. These cases pin down when that
  * must not happen.
  */
+// JUnit's @Timeout, fully qualified (dev.gevent4j.Timeout shares its simple name).
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GreenSocketReadTest {
     private Hub hub;

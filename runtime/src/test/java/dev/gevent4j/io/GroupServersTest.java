@@ -32,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** StreamServer and DatagramServer on a {@link HubGroup}, with real sockets on 127.0.0.1. */
 @ExtendWith(LeakCheck.class)
+// JUnit's @Timeout, fully qualified (dev.gevent4j.Timeout shares its simple name).
 @org.junit.jupiter.api.Timeout(60)
 class GroupServersTest {
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
