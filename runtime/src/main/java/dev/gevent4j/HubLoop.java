@@ -449,6 +449,16 @@ final class HubLoop {
         return virtualTime ? virtualNanos : System.nanoTime();
     }
 
+    /**
+     * Virtual time: the hub thread was blocked outside the loop for {@code nanos} of real time (a pinned greenlet
+     * parked it): the clock moves with real time, as while the loop waits for IO. Hub thread.
+     */
+    void advanceClock(long nanos) {
+        if (virtualTime && nanos > 0) {
+            virtualNanos += nanos;
+        }
+    }
+
     /** A greenlet parks in Waits (outside: an untimed wait that only another thread can end). Hub thread. */
     void waitStarted(boolean outside) {
         greenletsInWaits++;
