@@ -127,6 +127,9 @@ final class HubLoop {
     HubLoop(Hub hub, String threadName, boolean virtualTime, Long seed, long timerJitterNanos, boolean perturbIo) {
         this.hub = hub;
         this.virtualTime = virtualTime;
+        if (virtualTime) {
+            dev.gevent4j.internal.VirtualTimeHubs.created = true; // before any greenlet of this hub can run
+        }
         this.perturb = seed == null ? null : new java.util.SplittableRandom(seed);
         this.perturbIo = seed != null && perturbIo;
         this.seed = seed == null ? 0 : seed;

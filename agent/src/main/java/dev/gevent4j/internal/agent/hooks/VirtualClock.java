@@ -1,6 +1,7 @@
 package dev.gevent4j.internal.agent.hooks;
 
 import dev.gevent4j.Hub;
+import dev.gevent4j.internal.VirtualTimeHubs;
 
 /**
  * {@code System.nanoTime()} as the timed waits of java.util.concurrent see it: the agent replaces their calls of
@@ -17,15 +18,17 @@ import dev.gevent4j.Hub;
  *
  * <p>For a greenlet of a {@linkplain Hub#isVirtualTime virtual-time} hub it answers the hub's clock, so a timed wait
  * re-measures its remaining time on the clock its wake-up timer is on (without it, each wake-up would jump the clock
- * by the remaining real time and the loop would park again). Everywhere else, {@code System.nanoTime()} itself: a
- * platform thread costs one {@code isVirtual()} check more. Never throws; any thread.
+ * by the remaining real time and the loop would park again). Everywhere else, {@code System.nanoTime()} itself, after
+ * one volatile read ({@link VirtualTimeHubs#created}: until a virtual-time hub exists nothing else of the runtime is
+ * touched, not even for the JDK's own virtual threads) and, once one exists, an {@code isVirtual()} check. Never
+ * throws; any thread.
  */
 public final class VirtualClock {
     private VirtualClock() {}
 
     /** The hub's clock for a greenlet of a virtual-time hub, else {@code System.nanoTime()}. */
     public static long nanoTime() {
-        if (Thread.currentThread().isVirtual()) {
+        if (VirtualTimeHubs.created && Thread.currentThread().isVirtual()) {
             Hub hub = Hub.current();
             if (hub != null && hub.isVirtualTime()) {
                 return hub.nanoTime();
