@@ -94,10 +94,12 @@ public final class HubTimers {
             long nanos = unit.toNanos(delay);
             boolean counted = hub.isVirtualTime();
             HubTimerFuture f = new HubTimerFuture(hub, hub.nanoTime() + Math.max(0, nanos), task, counted);
-            if (counted) {
-                Internals.timerWait(hub, true); // here, on the hub thread: the greenlet has just unmounted
-            }
             Internals.addTimer(hub, f);
+            if (counted) {
+                // after addTimer (a closed hub throws: nothing counted); before any fire or cancel, which run on this
+                // same hub thread, where the greenlet has just unmounted
+                Internals.timerWait(hub, true);
+            }
             return f;
         } catch (Throwable t) {
             return null;
