@@ -356,6 +356,77 @@ class VirtualTimeJucTest {
         }
     }
 
+    /** A class initializer pins its greenlet to the hub thread: its timed poll parks the hub thread itself. */
+    static final class PollsWhilePinned {
+        static final String RESULT;
+
+        static {
+            try {
+                RESULT = String.valueOf(new ArrayBlockingQueue<String>(1).poll(200, TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /**
+     * A pinned greenlet cannot unmount, so its timed wait parks the hub thread in real time; that time moves the
+     * virtual clock on (as an IO wait does), so the JDK's loop, re-measuring on the hub's clock, ends after 200 ms.
+     * Without it the wait would park again and again, the clock standing still.
+     */
+    @Test
+    void aPinnedGreenletsTimedWaitEndsAfterItsRealDuration() {
+        try (Hub vt = Hub.builder().virtualTime(true).build()) {
+            long wall0 = System.nanoTime();
+            long v0 = vt.nanoTime();
+            assertEquals("null", vt.spawn(() -> PollsWhilePinned.RESULT).get());
+            long wall = System.nanoTime() - wall0;
+            long virtual = vt.nanoTime() - v0;
+            assertTrue(wall >= TimeUnit.MILLISECONDS.toNanos(200), "pinned: real time " + wall);
+            assertTrue(virtual >= TimeUnit.MILLISECONDS.toNanos(200), "the clock moved with it: " + virtual);
+            assertTrue(wall < TimeUnit.SECONDS.toNanos(10), "and the wait ended: " + wall);
+        }
+    }
+
+    /** Once a virtual-time hub exists, threads that are not its greenlets still wait in real time. */
+    @Test
+    void otherThreadsKeepRealTimeWhileAVirtualTimeHubRuns() throws Exception {
+        try (Hub vt = Hub.builder().virtualTime(true).build()) {
+            Greenlet<Void> sleeper = vt.spawn(() -> {
+                Thread.sleep(Duration.ofHours(5)); // the hub's clock races ahead meanwhile
+                return null;
+            });
+            Callable<Long> poll = () -> {
+                long t0 = System.nanoTime();
+                assertEquals(null, new ArrayBlockingQueue<String>(1).poll(100, TimeUnit.MILLISECONDS));
+                ReentrantLock lock = new ReentrantLock();
+                Condition c = lock.newCondition();
+                lock.lock();
+                try {
+                    c.await(100, TimeUnit.MILLISECONDS);
+                } finally {
+                    lock.unlock();
+                }
+                return System.nanoTime() - t0;
+            };
+            assertTrue(poll.call() >= TimeUnit.MILLISECONDS.toNanos(200), "a platform thread");
+            CompletableFuture<Long> jdkVirtual = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    jdkVirtual.complete(poll.call());
+                } catch (Throwable t) {
+                    jdkVirtual.completeExceptionally(t);
+                }
+            }).join();
+            assertTrue(jdkVirtual.get() >= TimeUnit.MILLISECONDS.toNanos(200), "a virtual thread of the JDK");
+            try (Hub rt = Hub.builder().build()) {
+                assertTrue(rt.spawn(poll).get() >= TimeUnit.MILLISECONDS.toNanos(200), "a real-time hub's greenlet");
+            }
+            sleeper.get();
+            assertTrue(sleeper.isDead());
+        }
+    }
+
     /** The list of cases, so that a new timed wait added above is not forgotten in {@link #expectedTimeout}. */
     @Test
     void everyCaseHasItsName() {
