@@ -94,7 +94,7 @@ public final class PatchRegistry {
                     "FutureTask.get(timeout) (ExecutorService.submit futures) measures its wait: System.nanoTime() answers the hub's clock for a greenlet of a virtual-time hub",
                     "hub clock"),
             new Patch("sleep", "java.util.concurrent.CompletableFuture", "timedGet", "(J)Ljava/lang/Object;", Advices.NanoTimeOnHubClock.class,
-                    "CompletableFuture.get(timeout) and orTimeout-free timed waits take their deadline: System.nanoTime() answers the hub's clock for a greenlet of a virtual-time hub",
+                    "CompletableFuture.get(timeout) takes its deadline: System.nanoTime() answers the hub's clock for a greenlet of a virtual-time hub",
                     "hub clock"),
             new Patch("sleep", "java.util.concurrent.CompletableFuture$Signaller", "isReleasable", "()Z", Advices.NanoTimeOnHubClock.class,
                     "the Signaller of CompletableFuture.get(timeout) re-measures the deadline: System.nanoTime() answers the hub's clock for a greenlet of a virtual-time hub",
