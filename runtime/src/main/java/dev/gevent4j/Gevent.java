@@ -125,16 +125,24 @@ public final class Gevent {
         }
         JoinAllState st = new JoinAllState(Thread.currentThread(), unique.size(), raiseError);
         Hub loopExitHub = null;
+        boolean severalHubs = false;
         boolean internal = cur != null;
         for (Greenlet<?> g : unique) {
             if (!g.addNode(new JoinAllNode(st))) {
                 st.onDone(g);
             } else if (loopExitHub == null) {
                 loopExitHub = g.hub;
+            } else if (g.hub != loopExitHub) {
+                severalHubs = true;
             }
             if (cur != null && g.hub != cur.hub) {
                 internal = false;
             }
+        }
+        if (severalHubs) {
+            // greenlets of other hubs (a HubGroup) can still end the wait when one hub runs out of work: no single
+            // hub can judge that nothing will ever wake the caller, so no LoopExit for this wait
+            loopExitHub = null;
         }
         Waits.await(st::isDone, nanos, internal, loopExitHub, JOIN_ALL);
         List<Greenlet<?>> done;

@@ -86,6 +86,8 @@ public final class Hub implements AutoCloseable {
     final LoopExitDetector loopExit = new LoopExitDetector(this);
     private volatile int state = OPEN;
     private volatile dev.gevent4j.io.ThreadPool threadPool;
+    /** The group this hub belongs to, or null; set once by HubGroup before any greenlet runs here. */
+    volatile HubGroup group;
 
     private Hub(String name) {
         this(name, false, null, 0, false);
@@ -228,6 +230,11 @@ public final class Hub implements AutoCloseable {
     static Hub currentOrDefault() {
         Greenlet<?> g = Greenlet.currentGreenlet();
         return g == null ? getDefault() : g.hub;
+    }
+
+    /** The {@link HubGroup} this hub belongs to, or null for a hub created on its own (and the default hub). */
+    public HubGroup group() {
+        return group;
     }
 
     /** The name of the hub's thread. */
@@ -444,6 +451,19 @@ public final class Hub implements AutoCloseable {
      */
     @Override
     public void close() {
+        beginClose();
+        if (awaitClosed()) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The first half of {@link #close()}: marks the hub closing and wakes its loop, which starts killing what is
+     * left; returns at once. {@link HubGroup} starts closing all its hubs before it waits for any of them.
+     *
+     * @throws IllegalStateException if called from this hub's own thread or greenlets
+     */
+    void beginClose() {
         if (inHub()) {
             throw new IllegalStateException("Hub.close() called on hub " + name
                     + " from its own thread or greenlet: close a hub from outside it");
@@ -454,6 +474,13 @@ public final class Hub implements AutoCloseable {
                 loop.post(() -> { });
             }
         }
+    }
+
+    /**
+     * The second half of {@link #close()}: waits, uninterruptibly, until the loop and its thread have ended, then
+     * shuts the thread pool down. Returns whether the caller was interrupted meanwhile (the caller restores it).
+     */
+    boolean awaitClosed() {
         boolean interrupted = loop.awaitTerminated();
         dev.gevent4j.io.ThreadPool pool;
         synchronized (this) {
@@ -462,9 +489,7 @@ public final class Hub implements AutoCloseable {
         if (pool != null) {
             pool.close();
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return interrupted;
     }
 
     @Override

@@ -54,6 +54,11 @@ final class RuntimeHooks implements Internals.Hooks {
     }
 
     @Override
+    public Greenlet<Void> newGreenletOn(HubGroup group, Runnable fn) {
+        return group.newPlaced(fn);
+    }
+
+    @Override
     public ManualIoEventLoop eventLoop(Hub hub) {
         return hub.loop.eventLoop();
     }

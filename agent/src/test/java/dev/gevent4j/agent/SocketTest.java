@@ -287,6 +287,44 @@ class SocketTest {
         s.close();
     }
 
+    /**
+     * A reader on one hub and a writer on another wait on the same socket at once (a thread-per-connection server's
+     * reader and writer threads under {@code hubs=N}): the fd stays with the hub that registered it, and its edges
+     * wake the other hub's greenlet too.
+     */
+    @Test
+    void aReaderAndAWriterOnTwoHubsShareOneSocket() throws Exception {
+        Socket[] pair = connectedPair();
+        Socket c = pair[0];
+        Socket s = pair[1];
+        try (Hub other = Hub.create()) {
+            Greenlet<Integer> reader = hub.spawn(() -> s.getInputStream().read());
+            awaitSocketWait();
+            int size = 8 << 20; // more than both socket buffers: the writer waits for the peer to drain
+            Greenlet<Integer> writer = other.spawn(() -> {
+                s.getOutputStream().write(new byte[size]);
+                return size;
+            });
+            while (SocketWaits.waiting() < 2) {
+                Thread.sleep(1);
+            }
+            int fd = fdOf(s);
+            assertTrue(java.util.Arrays.stream(SocketWaits.registeredFds()).anyMatch(n -> n == fd),
+                    "the shared socket stays registered (with the reader's hub) while both wait");
+            long drained = 0;
+            byte[] b = new byte[64 * 1024];
+            InputStream in = c.getInputStream();
+            while (drained < size) {
+                drained += in.read(b);
+            }
+            assertEquals(size, writer.get(Duration.ofSeconds(20)));
+            c.getOutputStream().write(9);
+            assertEquals(9, reader.get(Duration.ofSeconds(10)));
+        }
+        c.close();
+        s.close();
+    }
+
     private static int fdOf(Object socketOrServer) {
         try {
             Object impl = socketOrServer instanceof ServerSocket ss ? field(ServerSocket.class, ss, "impl")

@@ -19,5 +19,11 @@ public final class Contenders {
     public static final String VT1 = "VT (1 carrier)";
     public static final String THREADS = "platform threads";
     public static final String NETTY = "Netty epoll (1 loop)";
+    /** Workload 11: {@code StreamServer.hubs(HubGroup.create())}, one hub per processor. */
+    public static final String GROUP = "gevent4j HubGroup (N hubs)";
+    /** Workload 11: the thread-per-connection server under {@code -javaagent:...=hubs=cores}. */
+    public static final String AGENT_HUBS = "gevent4j + agent (hubs=N)";
+    /** Workload 11: Netty epoll with one event loop per processor. */
+    public static final String NETTY_N = "Netty epoll (N loops)";
     public static final String PYTHON = "Python gevent";
 }

@@ -48,7 +48,8 @@ public final class Harness {
         TITLES.put(8, "blocking-client fan-out: 90 x SELECT pg_sleep(0.2) through pgjdbc");
         TITLES.put(9, "connect-to-first-echo latency: 10,000 new connections, one at a time");
         TITLES.put(10, "JVM start-up: hello world, plain and with -javaagent:gevent4j-agent.jar");
-        TITLES.put(11, "syscalls per echoed message: 100 connections, 64-byte messages, perf syscall tracepoints");
+        TITLES.put(11, "CPU-bound echo: 100 connections, 64-byte messages, ~150 us of SHA-256 each, 1 vs N hubs");
+        TITLES.put(12, "syscalls per echoed message: 100 connections, 64-byte messages, perf syscall tracepoints");
     }
 
     private final boolean smoke;
@@ -143,7 +144,8 @@ public final class Harness {
                 case 8 -> Macro.pgFanOut(this);
                 case 9 -> Macro.connectLatency(this);
                 case 10 -> Startup.run(this);
-                case 11 -> Syscalls.run(this);
+                case 11 -> Macro.cpuEcho(this);
+                case 12 -> Syscalls.run(this);
                 default -> throw new IllegalArgumentException("workload " + w);
             }
         } catch (Exception e) {

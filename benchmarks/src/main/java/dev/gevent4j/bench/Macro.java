@@ -1,8 +1,11 @@
 package dev.gevent4j.bench;
 
 import static dev.gevent4j.bench.Contenders.AGENT;
+import static dev.gevent4j.bench.Contenders.AGENT_HUBS;
 import static dev.gevent4j.bench.Contenders.GEVENT4J;
+import static dev.gevent4j.bench.Contenders.GROUP;
 import static dev.gevent4j.bench.Contenders.NETTY;
+import static dev.gevent4j.bench.Contenders.NETTY_N;
 import static dev.gevent4j.bench.Contenders.PYTHON;
 import static dev.gevent4j.bench.Contenders.THREADS;
 import static dev.gevent4j.bench.Contenders.VT;
@@ -178,6 +181,98 @@ final class Macro {
                 h.fail(6, c, e);
             }
         }
+    }
+
+    // --- 11: CPU-bound echo over 1 and N hubs ---------------------------------------------------------------------
+
+    /**
+     * Workload 11: the echo client of workload 6 (100 connections, closed loop) against servers that burn a fixed
+     * ~150 us of SHA-256 per 64-byte message (Servers.CpuEcho), so the server, not the shared client, is the
+     * bottleneck. Each contender runs {@code rounds} times, the contenders interleaved so the machine's other load
+     * spreads over all of them; the medians are recorded, every round's figure in the note.
+     */
+    static void cpuEcho(Harness h) {
+        boolean smoke = h.smoke();
+        int conns = 100;
+        double warm = smoke ? 1.0 : 3.0;
+        double measure = smoke ? 2.0 : 10.0;
+        int rounds = smoke ? 1 : 5;
+        List<String> contenders = List.of(GEVENT4J, GROUP, VT, NETTY_N, AGENT, AGENT_HUBS);
+        Map<String, List<double[]>> runs = new java.util.LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (String c : contenders) {
+                List<String> cmd = switch (c) {
+                    case GEVENT4J -> Env.javaCommand(List.of(), SERVERS, "cpuecho", "gevent4j", "" + (warm + measure + 60));
+                    case GROUP -> Env.javaCommand(List.of(), SERVERS, "cpuecho", "gevent4j-group",
+                            "" + (warm + measure + 60));
+                    case VT -> Env.javaCommand(List.of(), SERVERS, "cpuecho", "vt", "" + (warm + measure + 60));
+                    case NETTY_N -> Env.javaCommand(List.of(), SERVERS, "cpuecho", "netty-n", "" + (warm + measure + 60));
+                    case AGENT_HUBS -> {
+                        if (h.agent() == null) {
+                            h.add(Result.skipped(11, "msgs/s", "", false, c, Env.NO_AGENT));
+                            yield null;
+                        }
+                        yield List.of(Env.javaExe(), "-javaagent:" + h.agent() + "=hubs=cores", "-cp", Env.benchJar(),
+                                SERVERS, "cpuecho", "threads", "" + (warm + measure + 60));
+                    }
+                    default -> serverCommand(h, 11, "msgs/s", c, "cpuecho", warm + measure + 60);
+                };
+                if (cmd == null) {
+                    continue; // skipped (recorded by serverCommand)
+                }
+                try (Proc server = Proc.start("cpuecho-server-" + slug(c) + "-" + round, cmd)) {
+                    String port = server.awaitLine("PORT ", Duration.ofSeconds(30)).trim();
+                    List<String> client = Env.javaCommand(List.of("-Xmx512m", "-XX:+UseParallelGC"),
+                            "dev.gevent4j.bench.macro.EchoClient", port, "" + conns, "64", "" + warm, "" + measure);
+                    try (Proc cl = Proc.start("cpuecho-client-" + slug(c) + "-" + round, client)) {
+                        cl.awaitLine("START", Duration.ofSeconds(60));
+                        double cpu0 = server.cpuSeconds();
+                        cl.awaitLine("END", Duration.ofSeconds((long) measure + 30));
+                        double cpu = server.cpuSeconds() - cpu0;
+                        Map<String, Double> r = results(cl, 4, Duration.ofSeconds(30));
+                        if (r.get("msgs") == 0) {
+                            throw new IllegalStateException("no message was answered in the window");
+                        }
+                        runs.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[] {r.get("msgs_per_s"),
+                                r.get("msgs") / Math.max(cpu, 0.01), r.get("p50_us"), r.get("p99_us"), cpu});
+                        System.out.printf("  round %d %-28s %,.0f msg/s, %,.0f msg/cpu-s, %.2f CPU-s%n", round + 1, c,
+                                r.get("msgs_per_s"), r.get("msgs") / Math.max(cpu, 0.01), cpu);
+                        cl.waitFor(Duration.ofSeconds(20));
+                    }
+                } catch (Exception e) {
+                    h.fail(11, c, e);
+                }
+            }
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (Map.Entry<String, List<double[]>> e : runs.entrySet()) {
+            String c = e.getKey();
+            List<double[]> rs = e.getValue();
+            String what = switch (c) {
+                case GEVENT4J -> "StreamServer on 1 hub";
+                case GROUP -> "StreamServer.hubs(HubGroup.create()): " + cores + " hubs, SO_REUSEPORT listener each";
+                case VT -> "a virtual thread per connection";
+                case NETTY_N -> cores + " event loops, digests on the loop";
+                case AGENT -> "platform-thread server under -javaagent (one hub)";
+                case AGENT_HUBS -> "the same server under -javaagent:...=hubs=cores (" + cores + " hubs)";
+                default -> "";
+            };
+            String n = String.format("median of %d: %s; %s", rs.size(), list(rs, 0), what);
+            h.add(Result.of(11, "msgs/s", "msg/s", false, c, median(rs, 0), n));
+            h.add(Result.of(11, "msgs per server-CPU-second", "msg/cpu-s", false, c, median(rs, 1),
+                    "median of " + list(rs, 1) + "; server CPU-s " + list(rs, 4)));
+            h.add(Result.of(11, "p50 latency", "us", true, c, median(rs, 2), list(rs, 2)));
+            h.add(Result.of(11, "p99 latency", "us", true, c, median(rs, 3), list(rs, 3)));
+        }
+    }
+
+    private static double median(List<double[]> rs, int i) {
+        double[] v = rs.stream().mapToDouble(r -> r[i]).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String list(List<double[]> rs, int i) {
+        return String.join(" / ", rs.stream().map(r -> Report.format(r[i])).toList());
     }
 
     // --- 9: connect-to-first-echo latency -----------------------------------------------------------------------

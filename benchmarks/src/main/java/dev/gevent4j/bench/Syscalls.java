@@ -12,24 +12,24 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Workload 11: system calls per echoed message, per contender — the IO cost an event loop cannot go below. The
+ * Workload 12: system calls per echoed message, per contender — the IO cost an event loop cannot go below. The
  * echo server of workload 6 serves the same closed-loop client (100 connections, 64-byte messages); {@code perf stat}
  * counts the server process's syscalls (every thread) with the kernel's syscall tracepoints during the client's
  * measurement window, and each count is divided by the messages echoed in that window.
  *
  * <pre>{@code
- * benchmarks/run --workload 11
+ * benchmarks/run --workload 12
  * }</pre>
  *
- * <p>Rows: the total, and read, write, recvfrom, sendto, epoll_wait (+ epoll_pwait), epoll_ctl, futex, and eventfd
+ * <p>Rows: the total, and read, write, recvfrom, sendto, epoll_wait (+ epoll_pwait, epoll_pwait2), epoll_ctl, futex, and eventfd
  * (reads and writes on the process's eventfds, found in /proc/PID/fd when the window starts: a loop's wake-up from
  * another thread). Skipped when {@code perf} or its syscall tracepoints are not available. A timeout of a step fails
  * only that contender.
  */
 final class Syscalls {
-    static final int WORKLOAD = 11;
+    static final int WORKLOAD = 12;
     private static final String[] KINDS = {"read", "write", "recvfrom", "sendto", "epoll_wait", "epoll_pwait",
-        "epoll_ctl", "futex"};
+        "epoll_pwait2", "epoll_ctl", "futex"};
 
     private Syscalls() {}
 
@@ -87,7 +87,8 @@ final class Syscalls {
 
     /** The breakdown rows: epoll_pwait is folded into epoll_wait (glibc and the JDK use either). */
     private static List<String> rows(Map<String, Double> counts) {
-        counts.merge("epoll_wait", counts.getOrDefault("epoll_pwait", 0.0), Double::sum);
+        counts.merge("epoll_wait", counts.getOrDefault("epoll_pwait", 0.0) + counts.getOrDefault("epoll_pwait2", 0.0),
+                Double::sum);
         double efdRead = counts.getOrDefault("eventfd_read", 0.0);
         double efdWrite = counts.getOrDefault("eventfd_write", 0.0);
         counts.merge("read", -efdRead, Double::sum); // read and write: on sockets (and pipes) only

@@ -11,9 +11,14 @@ import dev.gevent4j.Hub;
  * external: another thread may legitimately end them, so they never cause a LoopExit. The hub's own thread (links,
  * callbacks) counts as the hub.
  *
- * <p>Known limit: a primitive created in a greenlet and handed to a foreign thread that has not touched it yet looks
- * hub-owned; if the hub then runs out of work while a thread outside the hub joins one of its greenlets, that thread
- * gets LoopExit. Create such primitives outside the hub, or touch them from the foreign thread first.
+ * <p>A primitive created on a hub of a {@link dev.gevent4j.HubGroup} is shared from the start: greenlets of the
+ * group's other hubs hand primitives around as freely as threads do, and a hub cannot see them coming (a waiter on
+ * hub A whose event a greenlet of hub B sets later got a false LoopExit; HubGroupTest).
+ *
+ * <p>Known limit: a primitive created in a greenlet of a lone hub and handed to a foreign thread that has not touched
+ * it yet looks hub-owned; if the hub then runs out of work while a thread outside the hub joins one of its
+ * greenlets, that thread gets LoopExit. Create such primitives outside the hub, or touch them from the foreign thread
+ * first.
  */
 public final class HubAffinity {
     private final Hub owner;
@@ -21,7 +26,7 @@ public final class HubAffinity {
 
     public HubAffinity() {
         owner = Hub.current();
-        shared = owner == null;
+        shared = owner == null || owner.group() != null;
     }
 
     /** Records a use of the primitive by the calling thread. Any thread; cheap once shared. */

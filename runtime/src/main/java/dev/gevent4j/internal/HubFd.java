@@ -44,7 +44,25 @@ public final class HubFd implements EpollIoHandle {
     private final SelectableChannel channel;
     private final int fdVal;
     private final FileDescriptor fd;
-    private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();
+    /**
+     * The waiting threads: two slots (a reader and a writer is the usual most), then a queue for the rare others.
+     * Slots, not just a queue: a queue node per wait and an iterator per edge were a measurable share of a message.
+     */
+    private volatile Thread slot0;
+    private volatile Thread slot1;
+    private volatile ConcurrentLinkedQueue<Thread> moreWaiters;
+    private static final java.lang.invoke.VarHandle SLOT0;
+    private static final java.lang.invoke.VarHandle SLOT1;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            SLOT0 = l.findVarHandle(HubFd.class, "slot0", Thread.class);
+            SLOT1 = l.findVarHandle(HubFd.class, "slot1", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private volatile int readSeq;
     /** Set for good on EPOLLRDHUP, EPOLLHUP or EPOLLERR (see {@link #hangup()}). */
@@ -135,12 +153,12 @@ public final class HubFd implements EpollIoHandle {
             register(hub);
         }
         Thread me = Thread.currentThread();
-        waiters.add(me);
+        addWaiter(me);
         boolean ready;
         try {
             ready = Internals.await(new Moved(this, read, seq), timeoutNanos, false, null, this);
         } finally {
-            waiters.remove(me);
+            removeWaiter(me);
         }
         checkNotClosed(); // the close may still be on its way to the hub: the caller must not retry and spin
         return ready;
@@ -247,10 +265,46 @@ public final class HubFd implements EpollIoHandle {
         wakeAll();
     }
 
+    private void addWaiter(Thread t) {
+        if (SLOT0.compareAndSet(this, null, t) || SLOT1.compareAndSet(this, null, t)) {
+            return;
+        }
+        ConcurrentLinkedQueue<Thread> q = moreWaiters;
+        if (q == null) {
+            synchronized (this) {
+                q = moreWaiters;
+                if (q == null) {
+                    q = moreWaiters = new ConcurrentLinkedQueue<>();
+                }
+            }
+        }
+        q.add(t);
+    }
+
+    private void removeWaiter(Thread t) {
+        if (!SLOT0.compareAndSet(this, t, null) && !SLOT1.compareAndSet(this, t, null)) {
+            ConcurrentLinkedQueue<Thread> q = moreWaiters;
+            if (q != null) {
+                q.remove(t);
+            }
+        }
+    }
+
     /** Wakes every waiter: they re-check (shutdown, close). Any thread. */
     public void wakeAll() {
-        for (Thread t : waiters) {
+        Thread t = slot0;
+        if (t != null) {
             LockSupport.unpark(t);
+        }
+        t = slot1;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        ConcurrentLinkedQueue<Thread> q = moreWaiters;
+        if (q != null) {
+            for (Thread o : q) {
+                LockSupport.unpark(o);
+            }
         }
     }
 

@@ -46,6 +46,8 @@ public final class Internals {
 
         void startWithoutHold(Greenlet<?> greenlet);
 
+        Greenlet<Void> newGreenletOn(dev.gevent4j.HubGroup group, Runnable fn);
+
         ManualIoEventLoop eventLoop(Hub hub);
 
         void ioRegistered(Hub hub, int delta);
@@ -135,6 +137,18 @@ public final class Internals {
      */
     public static void startWithoutHold(Greenlet<?> greenlet) {
         HOOKS.startWithoutHold(greenlet);
+    }
+
+    /**
+     * Creates, without starting it, a greenlet running {@code fn} on the hub of {@code group} that its placement
+     * policy picks, whoever the caller is (unlike {@code HubGroup.spawn}, a caller on one of the group's hubs does not
+     * keep it on its own hub): for the agent's {@code hubs=N}, where every application thread is independent work.
+     * The group counts it as load until {@code fn} returns. Start it with {@link #startWithoutHold}. Any thread.
+     *
+     * @throws IllegalStateException if the group is closed
+     */
+    public static Greenlet<Void> newGreenletOn(dev.gevent4j.HubGroup group, Runnable fn) {
+        return HOOKS.newGreenletOn(group, fn);
     }
 
     /**

@@ -118,6 +118,7 @@ public final class MonkeyState {
     // of its package in the boot jar (bootstrap class loader); anything else gets IllegalCallerException.
 
     private static volatile String platformThreads = "";
+    private static volatile int hubs = 1;
     private static volatile java.util.function.Function<Object, Thread> convertedThreadOf = g -> null;
     private static volatile Object mainGreenlet;
 
@@ -129,6 +130,22 @@ public final class MonkeyState {
     public static void platformThreads(String patterns) {
         checkAgent(WALKER.getCallerClass());
         platformThreads = patterns == null ? "" : patterns;
+    }
+
+    /**
+     * Called by the agent at start-up: its {@code hubs} option (how many hubs the application's threads are spread
+     * over; 1: the default hub only).
+     *
+     * @throws IllegalCallerException if the caller is not the agent
+     */
+    public static void hubs(int n) {
+        checkAgent(WALKER.getCallerClass());
+        hubs = n;
+    }
+
+    /** The agent's {@code hubs} option (1 without the agent). */
+    public static int hubs() {
+        return hubs;
     }
 
     /** The agent's {@code platformThreads} option (patterns joined by {@code |}; empty: none). */

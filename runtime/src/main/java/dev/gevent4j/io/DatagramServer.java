@@ -2,6 +2,7 @@ package dev.gevent4j.io;
 
 import dev.gevent4j.GreenletExit;
 import dev.gevent4j.Hub;
+import dev.gevent4j.HubGroup;
 import dev.gevent4j.Timeout;
 import dev.gevent4j.internal.Durations;
 import dev.gevent4j.internal.HubFd;
@@ -32,8 +33,13 @@ import java.util.Objects;
  *
  * <p>Options (before {@link #start()}): {@link #maxConcurrent} (receiving pauses while that many handlers run),
  * {@link #maxDatagramSize} (longer datagrams are truncated by the OS; default 65,507), {@link #reuseAddress},
- * {@link #reusePort}, {@link #stopTimeout}, {@link #hub}. Receive errors pause receiving (10 ms up to 1 s) and
- * recover.
+ * {@link #reusePort}, {@link #stopTimeout}, {@link #hub} or {@link #hubs}. Receive errors pause receiving (10 ms up
+ * to 1 s) and recover.
+ *
+ * <p>On a {@link HubGroup} ({@link #hubs}) the server binds one socket per hub on the same port (SO_REUSEPORT), each
+ * hub receives on its own socket and runs the handlers of what it received; the kernel spreads datagrams over the
+ * sockets by the sender's address, so one peer's datagrams all reach the same hub. {@link #sendTo} from a handler
+ * sends from the socket of the handler's hub (the same port).
  *
  * <p>Timeout, interrupt and kill: {@link #stop(Duration)} closes the socket, waits up to the grace period for
  * running handlers, then kills them; a greenlet killed in {@link #serveForever()} stops the server first.
@@ -56,6 +62,9 @@ public final class DatagramServer implements AutoCloseable {
 
     private volatile DatagramChannel channel;
     private volatile HubFd hubFd;
+    /** Every socket: {@code channel} alone, or one per hub of a group (the first is {@code channel}). */
+    private volatile DatagramChannel[] channels = new DatagramChannel[0];
+    private volatile HubFd[] hubFds = new HubFd[0];
 
     /** A server on {@code address} (port 0 picks a free port). */
     public DatagramServer(InetSocketAddress address, DatagramHandler handler) {
@@ -103,6 +112,16 @@ public final class DatagramServer implements AutoCloseable {
     }
 
     /**
+     * Serves on every hub of {@code group}: one socket per hub on the same port (SO_REUSEPORT, set by the server).
+     * {@link #maxConcurrent} bounds the whole server.
+     *
+     * @throws IllegalStateException if {@link #hub} was set (one hub or one group, not both)
+     */
+    public DatagramServer hubs(HubGroup group) {
+        return life.group(group, this);
+    }
+
+    /**
      * Binds the socket and starts receiving in a greenlet.
      *
      * @throws IOException if the address cannot be bound
@@ -112,22 +131,39 @@ public final class DatagramServer implements AutoCloseable {
         return this;
     }
 
-    private void bind(boolean reuseAddress, boolean reusePort) throws IOException {
-        DatagramChannel ch = DatagramChannel.open();
+    private void bind(boolean reuseAddress, boolean reusePort, int count) throws IOException {
+        DatagramChannel[] chs = new DatagramChannel[count];
+        HubFd[] fds = new HubFd[count];
         try {
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
-            if (reusePort) {
-                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            InetSocketAddress at = bindAddress;
+            for (int i = 0; i < count; i++) {
+                DatagramChannel ch = DatagramChannel.open();
+                chs[i] = ch;
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+                if (reusePort) {
+                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                ch.bind(at);
+                ch.configureBlocking(false);
+                fds[i] = new HubFd(ch);
+                if (i == 0) {
+                    HubFd.preload();
+                    at = new InetSocketAddress(bindAddress.getAddress(),
+                            ((InetSocketAddress) ch.getLocalAddress()).getPort()); // port 0: the one picked
+                }
             }
-            ch.bind(bindAddress);
-            ch.configureBlocking(false);
-            hubFd = new HubFd(ch);
-            HubFd.preload();
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            for (DatagramChannel ch : chs) {
+                if (ch != null) {
+                    ch.close();
+                }
+            }
             throw e;
         }
-        channel = ch;
+        channels = chs;
+        hubFds = fds;
+        hubFd = fds[0];
+        channel = chs[0];
     }
 
     /** Starts if needed, and waits until stopped; a kill of the caller stops the server first. */
@@ -162,8 +198,16 @@ public final class DatagramServer implements AutoCloseable {
         if (ch == null) {
             throw new IllegalStateException("the server is not started");
         }
-        ByteBuffer b = ByteBuffer.wrap(data);
         HubFd fd = hubFd;
+        HubGroup group = life.group();
+        if (group != null) {
+            int own = group.hubs().indexOf(Hub.current());
+            if (own >= 0) {
+                ch = channels[own];
+                fd = hubFds[own];
+            }
+        }
+        ByteBuffer b = ByteBuffer.wrap(data);
         while (true) {
             int seq = fd.writeSeq();
             if (ch.send(b, to) != 0 || data.length == 0) {
@@ -179,10 +223,14 @@ public final class DatagramServer implements AutoCloseable {
     }
 
     private void closeChannel() {
-        try {
-            hubFd.close(channel);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "error closing {0}: {1}", this, e);
+        DatagramChannel[] chs = channels;
+        HubFd[] fds = hubFds;
+        for (int i = 0; i < chs.length; i++) {
+            try {
+                fds[i].close(chs[i]);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "error closing {0}: {1}", this, e);
+            }
         }
     }
 
@@ -192,9 +240,9 @@ public final class DatagramServer implements AutoCloseable {
         stop(life.stopTimeout());
     }
 
-    private void receiveLoop() {
-        DatagramChannel ch = channel;
-        HubFd fd = hubFd;
+    private void receiveLoop(int index) {
+        DatagramChannel ch = channels[index];
+        HubFd fd = hubFds[index];
         HandlerGroup handlers = life.handlers();
         AcceptBackoff backoff = new AcceptBackoff("DatagramServer " + bindAddress);
         ByteBuffer buf = ByteBuffer.allocate(maxDatagramSize);

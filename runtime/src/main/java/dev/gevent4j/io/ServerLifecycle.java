@@ -3,22 +3,27 @@ package dev.gevent4j.io;
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.Hub;
+import dev.gevent4j.HubGroup;
 import dev.gevent4j.internal.Durations;
 import dev.gevent4j.io.internal.HandlerGroup;
 import dev.gevent4j.pool.Pool;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
  * The life of a server, shared by {@link StreamServer} and {@link DatagramServer}: the options both have
- * (SO_REUSEADDR, SO_REUSEPORT, the stop timeout, the hub), the states new, started and stopped, the checks and the
+ * (SO_REUSEADDR, SO_REUSEPORT, the stop timeout, the hub or hub group), the states new, started and stopped, the checks and the
  * hub choice of {@code start()}, {@code serveForever()}, {@code isServing()} and {@code stop(grace)}. The server
  * gives what differs: how its socket is bound and closed, the loop that receives, and how stop's log lines name it.
  *
  * <pre>{@code
  * life = new ServerLifecycle(this::bind, this::acceptLoop, () -> closeQuietly(listener), () -> "StreamServer " + port);
+ * // bind(reuseAddress, reusePort, count) binds count sockets; acceptLoop(i) serves socket i on hub i of a group
  * public StreamServer reusePort(boolean on) { return life.reusePort(on, this); }
  * public void serveForever() throws IOException { life.serveForever(this::start); }
  * }</pre>
@@ -38,10 +43,13 @@ final class ServerLifecycle {
      * (return life.reusePort(on, this)). The lock is this object, not the server: nothing outside locks either.
      */
 
-    /** Opens the server's socket with these options and binds it; on failure it closes the socket and throws. */
+    /**
+     * Opens the server's socket(s) with these options and binds them: {@code count} sockets on one port (count > 1
+     * only on a hub group, with SO_REUSEPORT on); on failure it closes what it opened and throws.
+     */
     @FunctionalInterface
     interface Binder {
-        void bind(boolean reuseAddress, boolean reusePort) throws IOException;
+        void bind(boolean reuseAddress, boolean reusePort, int count) throws IOException;
     }
 
     /** The server's own {@code start()}, which {@link #serveForever} calls on a new server. */
@@ -53,7 +61,7 @@ final class ServerLifecycle {
     private enum State { NEW, STARTED, STOPPED }
 
     private final Binder binder;
-    private final Runnable loopBody;
+    private final IntConsumer loopBody;
     private final Runnable closeSocket;
     private final Supplier<String> stopLabel;
 
@@ -61,18 +69,20 @@ final class ServerLifecycle {
     private boolean reusePort;
     private Duration stopTimeout = Duration.ofSeconds(1);
     private Hub hub;
+    private HubGroup group;
 
     private volatile State state = State.NEW;
-    private volatile Greenlet<Void> loop;
+    private volatile List<Greenlet<Void>> loops = List.of();
     private HandlerGroup handlers;
 
     /**
      * @param binder      binds the socket at start (under this object's lock) and keeps it in the server
-     * @param loopBody    the body of the loop greenlet: receives and spawns handlers while {@link #isServing()}
+     * @param loopBody    the body of loop greenlet i (of socket i): receives and spawns handlers while
+     *                    {@link #isServing()}
      * @param closeSocket closes the socket at stop (wakes the loop); must not throw
      * @param stopLabel   how stop's log lines name the server; read after {@code closeSocket}
      */
-    ServerLifecycle(Binder binder, Runnable loopBody, Runnable closeSocket, Supplier<String> stopLabel) {
+    ServerLifecycle(Binder binder, IntConsumer loopBody, Runnable closeSocket, Supplier<String> stopLabel) {
         this.binder = binder;
         this.loopBody = loopBody;
         this.closeSocket = closeSocket;
@@ -100,8 +110,29 @@ final class ServerLifecycle {
 
     <S> S hub(Hub h, S server) {
         checkNew();
-        hub = Objects.requireNonNull(h, "hub");
+        Objects.requireNonNull(h, "hub");
+        if (group != null) {
+            throw new IllegalStateException("the server already runs on a hub group (hubs(...)): it runs on one hub"
+                    + " or on one group, not both");
+        }
+        hub = h;
         return server;
+    }
+
+    <S> S group(HubGroup g, S server) {
+        checkNew();
+        Objects.requireNonNull(g, "group");
+        if (hub != null) {
+            throw new IllegalStateException("the server already runs on hub " + hub.getName() + " (hub(...)): it runs"
+                    + " on one hub or on one group, not both");
+        }
+        group = g;
+        return server;
+    }
+
+    /** The hub group set with {@link #group}, or null. */
+    HubGroup group() {
+        return group;
     }
 
     /** {@code n} if it is at least 1, else an IllegalArgumentException naming {@code option}. */
@@ -124,27 +155,40 @@ final class ServerLifecycle {
     }
 
     /**
-     * Chooses the hub (the one set, else the caller's, else the default), binds, and spawns the loop on that hub.
+     * Chooses the hub (the one set, else the caller's, else the default), binds, and spawns the loop on that hub; on
+     * a hub group, binds one socket per hub (SO_REUSEPORT) and spawns loop i on hub i.
      *
-     * @param maxHandlers how many handlers may run at once
+     * @param maxHandlers how many handlers may run at once (in total, over a group's hubs)
      * @param pool        the pool the handlers run in, or null
-     * @return the loop greenlet
+     * @return the loop greenlets, one per socket
      * @throws IOException           if the socket cannot be bound (the server stays new)
-     * @throws IllegalStateException if the server was already started or stopped
+     * @throws IllegalStateException if the server was already started or stopped, or its group is closed
      */
-    synchronized Greenlet<Void> start(int maxHandlers, Pool pool) throws IOException {
+    synchronized List<Greenlet<Void>> start(int maxHandlers, Pool pool) throws IOException {
         if (state != State.NEW) {
             throw new IllegalStateException(state == State.STARTED ? "the server is already started"
                     : "the server was stopped: create a new one");
         }
-        Hub h = hub != null ? hub : (Hub.current() != null ? Hub.current() : Hub.getDefault());
-        binder.bind(reuseAddress, reusePort);
+        List<Hub> on;
+        if (group != null) {
+            if (group.isClosed()) {
+                throw new IllegalStateException("the server's hub group is closed: give it an open HubGroup");
+            }
+            on = group.hubs();
+        } else {
+            on = List.of(hub != null ? hub : (Hub.current() != null ? Hub.current() : Hub.getDefault()));
+        }
+        binder.bind(reuseAddress, reusePort || on.size() > 1, on.size());
         handlers = new HandlerGroup(maxHandlers, pool);
-        hub = h;
+        hub = on.get(0);
         state = State.STARTED;
-        Greenlet<Void> l = h.spawn(loopBody);
-        loop = l;
-        return l;
+        List<Greenlet<Void>> ls = new ArrayList<>(on.size());
+        for (int i = 0; i < on.size(); i++) {
+            int socket = i;
+            ls.add(on.get(i).spawn(() -> loopBody.accept(socket)));
+        }
+        loops = List.copyOf(ls);
+        return loops;
     }
 
     /** Starts the server with {@code start} if it is new, then joins the loop; a kill of the caller stops it first. */
@@ -152,10 +196,9 @@ final class ServerLifecycle {
         if (state == State.NEW) {
             start.start();
         }
-        Greenlet<Void> l = loop;
         boolean clean = false;
         try {
-            if (l != null) {
+            for (Greenlet<Void> l : loops) {
                 l.join();
             }
             clean = true;
@@ -197,9 +240,10 @@ final class ServerLifecycle {
         }
         closeSocket.run();
         handlers.close();
-        Greenlet<Void> l = loop;
-        if (l != null && l != Gevent.getCurrent()) {
-            l.kill(); // it may wait for room in a full pool; in accept/receive the closed socket already woke it
+        for (Greenlet<Void> l : loops) {
+            if (l != Gevent.getCurrent()) {
+                l.kill(); // it may wait for room in a full pool; in accept/receive the closed socket already woke it
+            }
         }
         handlers.stop(grace, Duration.ofSeconds(1), stopLabel.get());
     }

@@ -1,7 +1,9 @@
 package dev.gevent4j.io;
 
 import dev.gevent4j.GreenletExit;
+import dev.gevent4j.Greenlet;
 import dev.gevent4j.Hub;
+import dev.gevent4j.HubGroup;
 import dev.gevent4j.Timeout;
 import dev.gevent4j.io.internal.AcceptBackoff;
 import dev.gevent4j.io.internal.HandlerGroup;
@@ -13,6 +15,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -36,7 +39,19 @@ import javax.net.ssl.SSLSocket;
  * run), {@link #pool} (handlers run in a {@link dev.gevent4j.pool.Pool}; accepting pauses while it is full), {@link #backlog}, {@link #reuseAddress} (default on), {@link #reusePort}, {@link #idleTimeout} (a read, or
  * the TLS handshake, that waits longer fails with {@link SocketTimeoutException} and the connection is closed),
  * {@link #ssl} (TLS with the given {@link SSLContext}; the handshake runs in the connection's greenlet),
- * {@link #stopTimeout} (the grace period of {@link #close()}), and {@link #hub} (default: the caller's hub).
+ * {@link #stopTimeout} (the grace period of {@link #close()}), and {@link #hub} (default: the caller's hub) or
+ * {@link #hubs} (every hub of a {@link HubGroup}, one listener each).
+ *
+ * <p>On a hub group the server binds one listening socket per hub, all on the same port with SO_REUSEPORT, and
+ * each hub accepts on its own socket and serves what it accepted: the kernel spreads new connections over the
+ * listeners, and each connection's greenlet lives on one hub for its whole life.
+ *
+ * <pre>{@code
+ * try (HubGroup group = HubGroup.create();
+ *      StreamServer server = new StreamServer(new InetSocketAddress(8080), handler).hubs(group)) {
+ *     server.serveForever();                // every core accepts and serves
+ * }
+ * }</pre>
  *
  * <p>Errors: an exception in a handler closes that connection and is logged (logger {@code dev.gevent4j.io}); a
  * failed TLS handshake or an idle timeout is logged in one line. Accept errors such as EMFILE (too many open files)
@@ -56,6 +71,15 @@ public final class StreamServer implements AutoCloseable {
      * The accept loop is a greenlet blocked in the accept of a Sockets listener (a gevent4j wait on the hub's
      * epoll, internal/HubFd). Closing the listener wakes it with a SocketException, which is how stop() ends it. The options and states shared with
      * DatagramServer live in ServerLifecycle.
+     *
+     * On a hub group: one SO_REUSEPORT listener and one accept loop per hub, handlers spawned by each loop on its own
+     * hub (HandlerGroup.spawn uses the caller's hub). Chosen over one acceptor handing connections to the other hubs
+     * because it needs no cross-hub hand-off per connection (the acceptor's hub would do every accept, and each
+     * hand-off is a held outside start on the target hub), the kernel's hash spreads connections evenly
+     * (docs/architecture.md, "Hub groups"; prior-art.md "Multiple loops"), and each listener's fd is registered on the
+     * epoll of the hub that accepts on it. The cost: the spread ignores load, and a listener closed at stop loses the
+     * connections queued on it, as on one hub. Measured against the acceptor (benchmarks/RESULTS.md, workload 11):
+     * no difference out of the 2-vCPU machine's noise in throughput or connect latency.
      */
     private static final System.Logger LOG = System.getLogger("dev.gevent4j.io");
 
@@ -69,6 +93,8 @@ public final class StreamServer implements AutoCloseable {
     private final ServerLifecycle life;
 
     private volatile ServerSocket listener;
+    /** Every listening socket: {@code listener} alone, or one per hub of a group ({@code listener} is the first). */
+    private volatile ServerSocket[] listeners = new ServerSocket[0];
 
     /** A server on {@code port} of every local interface (0 picks a free port). */
     public StreamServer(int port, StreamHandler handler) {
@@ -79,7 +105,7 @@ public final class StreamServer implements AutoCloseable {
     public StreamServer(InetSocketAddress address, StreamHandler handler) {
         this.bindAddress = Objects.requireNonNull(address, "address");
         this.handler = Objects.requireNonNull(handler, "handler");
-        this.life = new ServerLifecycle(this::bind, this::acceptLoop, () -> closeQuietly(listener),
+        this.life = new ServerLifecycle(this::bind, this::acceptLoop, this::closeListeners,
                 () -> "StreamServer " + getAddress());
     }
 
@@ -153,29 +179,59 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
+     * Serves on every hub of {@code group}: one listener per hub on the same port (SO_REUSEPORT, set by the server),
+     * each accepting and serving on its hub. {@link #maxConnections} and {@link #pool} bound the whole server.
+     *
+     * @throws IllegalStateException if {@link #hub} was set (one hub or one group, not both)
+     */
+    public StreamServer hubs(HubGroup group) {
+        return life.group(group, this);
+    }
+
+    /**
      * Binds the listening socket and starts accepting in a greenlet; returns at once.
      *
      * @throws IOException           if the address cannot be bound (the server stays unstarted)
      * @throws IllegalStateException if the server was already started
      */
     public StreamServer start() throws IOException {
-        life.start(maxConnections, pool).setName("StreamServer-accept-" + listener.getLocalPort());
+        List<Greenlet<Void>> loops = life.start(maxConnections, pool);
+        for (int i = 0; i < loops.size(); i++) {
+            loops.get(i).setName("StreamServer-accept-" + listener.getLocalPort() + (loops.size() > 1 ? "-" + i : ""));
+        }
         return this;
     }
 
-    private void bind(boolean reuseAddress, boolean reusePort) throws IOException {
-        ServerSocket ss = Sockets.serverSocket(); // handlers get sockets whose waits are gevent4j waits (issue 19)
+    private void bind(boolean reuseAddress, boolean reusePort, int count) throws IOException {
+        ServerSocket[] ls = new ServerSocket[count];
         try {
-            ss.setReuseAddress(reuseAddress);
-            if (reusePort) {
-                ss.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            InetSocketAddress at = bindAddress;
+            for (int i = 0; i < count; i++) {
+                ServerSocket ss = Sockets.serverSocket(); // handlers get sockets whose waits are gevent4j waits
+                ls[i] = ss;
+                ss.setReuseAddress(reuseAddress);
+                if (reusePort) {
+                    ss.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                ss.bind(at, backlog);
+                if (i == 0) {
+                    at = new InetSocketAddress(bindAddress.getAddress(), ss.getLocalPort()); // port 0: the one picked
+                }
             }
-            ss.bind(bindAddress, backlog);
         } catch (IOException | RuntimeException e) {
-            ss.close();
+            for (ServerSocket ss : ls) {
+                closeQuietly(ss);
+            }
             throw e;
         }
-        listener = ss;
+        listeners = ls;
+        listener = ls[0];
+    }
+
+    private void closeListeners() {
+        for (ServerSocket ss : listeners) {
+            closeQuietly(ss);
+        }
     }
 
     /**
@@ -217,8 +273,8 @@ public final class StreamServer implements AutoCloseable {
         stop(life.stopTimeout());
     }
 
-    private void acceptLoop() {
-        ServerSocket ss = listener;
+    private void acceptLoop(int index) {
+        ServerSocket ss = listeners[index];
         HandlerGroup handlers = life.handlers();
         AcceptBackoff backoff = new AcceptBackoff("StreamServer " + ss.getLocalSocketAddress());
         try {

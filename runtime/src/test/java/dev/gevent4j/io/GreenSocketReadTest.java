@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * (nothing, or fewer bytes than asked) the next one waits for the hub's next edge. These cases pin down when that
  * must not happen.
  */
+// JUnit's @Timeout, fully qualified (dev.gevent4j.Timeout shares its simple name).
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GreenSocketReadTest {
     private Hub hub;
@@ -76,6 +77,36 @@ class GreenSocketReadTest {
             return null;
         }).get();
         assertEquals("1 3 -1", reader.get(Duration.ofSeconds(10)));
+        hub.spawn(() -> {
+            client.close();
+            s.close();
+            return null;
+        }).get();
+    }
+
+    /** Four greenlets wait to read one socket at once (two wait slots, then the overflow queue): each gets a byte. */
+    @Test
+    void fourGreenletsReadingOneSocketEachGetAByte() throws Exception {
+        Greenlet<Socket> accepted = hub.spawn(() -> server.accept());
+        Socket client = hub.spawn(() -> Sockets.connect(server.getLocalSocketAddress())).get();
+        Socket s = accepted.get();
+        String got = hub.spawn(() -> {
+            java.util.List<Greenlet<Integer>> readers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                readers.add(dev.gevent4j.Gevent.spawn(() -> s.getInputStream().read(new byte[1]) == 1 ? 1 : 0));
+            }
+            dev.gevent4j.Gevent.sleep(Duration.ZERO); // FIFO: each reader ran and waits on the socket
+            for (int i = 1; i <= 4; i++) {
+                client.getOutputStream().write(i);
+                dev.gevent4j.Gevent.sleep(Duration.ZERO);
+            }
+            int sum = 0;
+            for (Greenlet<Integer> r : readers) {
+                sum += r.get(Duration.ofSeconds(10));
+            }
+            return "bytes read " + sum;
+        }).get();
+        assertEquals("bytes read 4", got);
         hub.spawn(() -> {
             client.close();
             s.close();

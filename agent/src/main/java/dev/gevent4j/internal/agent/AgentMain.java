@@ -58,6 +58,7 @@ public final class AgentMain {
         }
         MonkeyState.agentStarted(AgentOptions.names(), options.asMap(), patchOptions);
         MonkeyState.platformThreads(options.list("platformThreads"));
+        MonkeyState.hubs(options.number("hubs"));
         StartupTiming.step("registry and its advice classes loaded");
         PatchInstaller.install(inst, PatchRegistry.ALL, options, cache, System.err);
         if (options.enabled("main")) {

@@ -16,6 +16,10 @@ import java.util.Map;
  * separated by commas, so the patterns are separated by {@code |} or {@code ;}; the option may also be repeated
  * ({@code platformThreads=a*,platformThreads=b*}).
  *
+ * <p>One option takes a number: {@code hubs=N} (1 to 4096, or {@code hubs=cores} for
+ * {@code Runtime.availableProcessors()}; default 1) spreads the application's threads ({@code threads=true}) over a
+ * group of N hubs instead of running them all on the default hub (docs/agent.md).
+ *
  * <pre>{@code
  * AgentOptions o = AgentOptions.parse("threads=false");
  * o.enabled("socket");   // true (default)
@@ -45,16 +49,42 @@ public final class AgentOptions {
     /** Options whose value is a list of patterns rather than true/false, with their defaults (empty: none). */
     public static final Map<String, String> LISTS = Map.of("platformThreads", "");
 
+    /** Options whose value is a number, with their defaults. */
+    public static final Map<String, Integer> NUMBERS = Map.of("hubs", 1);
+
+    /** The largest {@code hubs=N} (HubGroup's own limit). */
+    static final int MAX_HUBS = 4096;
+
     private final Map<String, Boolean> values;
     private final Map<String, String> lists;
+    private final Map<String, Integer> numbers;
 
-    private AgentOptions(Map<String, Boolean> values, Map<String, String> lists) {
+    private AgentOptions(Map<String, Boolean> values, Map<String, String> lists, Map<String, Integer> numbers) {
         this.values = values;
         this.lists = lists;
+        this.numbers = numbers;
     }
 
     private static String validOptions() {
-        return String.join(", ", DEFAULTS.keySet()) + " (each =true or =false), and platformThreads=<glob>|<glob>...";
+        return String.join(", ", DEFAULTS.keySet()) + " (each =true or =false), platformThreads=<glob>|<glob>..., "
+                + "and hubs=<1 to " + MAX_HUBS + "> or hubs=cores";
+    }
+
+    private static int hubsValue(String value) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (value.equals("cores")) {
+            return cores;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= MAX_HUBS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException("gevent4j agent: option hubs=" + value + " is not valid: use hubs=N with"
+                + " N from 1 to " + MAX_HUBS + ", or hubs=cores (here " + cores + ")");
     }
 
     /**
@@ -65,6 +95,7 @@ public final class AgentOptions {
     public static AgentOptions parse(String args) {
         Map<String, Boolean> v = new LinkedHashMap<>(DEFAULTS);
         Map<String, String> l = new LinkedHashMap<>(LISTS);
+        Map<String, Integer> nums = new LinkedHashMap<>(NUMBERS);
         boolean afterList = false;
         if (args != null && !args.isBlank()) {
             for (String part : args.split(",")) {
@@ -85,6 +116,11 @@ public final class AgentOptions {
                     afterList = true;
                     continue;
                 }
+                if (NUMBERS.containsKey(name)) {
+                    nums.put(name, hubsValue(eq < 0 ? "" : value));
+                    afterList = false;
+                    continue;
+                }
                 if (!DEFAULTS.containsKey(name)) {
                     String hint = afterList && eq < 0
                             ? " (patterns of platformThreads are separated by '|' or ';', not by ',')" : "";
@@ -99,7 +135,7 @@ public final class AgentOptions {
                 v.put(name, Boolean.parseBoolean(value));
             }
         }
-        return new AgentOptions(v, l);
+        return new AgentOptions(v, l, nums);
     }
 
     /** The patterns of a list option ({@code platformThreads}): split on {@code |} and {@code ;}, blanks dropped. */
@@ -120,6 +156,15 @@ public final class AgentOptions {
             throw new IllegalArgumentException("not a list option of the agent: " + name);
         }
         return String.join("|", patterns(s));
+    }
+
+    /** The value of a number option ({@code hubs}). */
+    public int number(String name) {
+        Integer n = numbers.get(name);
+        if (n == null) {
+            throw new IllegalArgumentException("not a number option of the agent: " + name);
+        }
+        return n;
     }
 
     public boolean enabled(String name) {

@@ -26,8 +26,8 @@ final class FdTable {
     }
 
     /**
-     * The state of {@code fd} in {@code ep}, adding the fd to {@code ep} if it is not there (or belongs to a closed
-     * hub's set). Returns null if epoll refuses the fd. Any thread.
+     * The state of {@code fd}: as registered by a hub that still lives, else added to {@code ep} (an fd whose hub
+     * closed moves to {@code ep}). Returns null if epoll refuses the fd. Any thread.
      */
     static FdReadiness register(int fd, AgentEpoll ep) {
         if (fd < 0) {
@@ -37,11 +37,11 @@ final class FdTable {
         FdReadiness st;
         synchronized (FdTable.class) {
             old = get(fd);
-            if (old != null && old.owner == ep && !old.closed) {
-                return old;
+            if (old != null && !old.closed && !old.owner.isClosed()) {
+                return old; // registered by a hub that lives: its edges wake waiters of any hub
             }
             if (old != null) {
-                table[fd] = null; // owned by a set that is gone, or by another hub: moves here
+                table[fd] = null; // owned by a set that is gone with its hub: moves here
                 old.owner.remove(fd);
             }
             try {

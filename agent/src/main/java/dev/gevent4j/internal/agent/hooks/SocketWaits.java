@@ -60,7 +60,9 @@ public final class SocketWaits {
             return false;
         }
         FdReadiness st = FdTable.get(fd);
-        if (st == null || st.closed || st.owner.hub != hub || st.owner.isClosed()) {
+        // An fd stays with the hub that registered it while that hub lives: a greenlet of another hub (a reader and a
+        // writer of one socket on two hubs of a group) waits on it too, and the owner's edges unpark it across hubs.
+        if (st == null || st.closed || st.owner.isClosed()) {
             AgentEpoll ep = AgentEpoll.of(hub);
             st = ep == null ? null : FdTable.register(fd, ep);
             if (st == null) {

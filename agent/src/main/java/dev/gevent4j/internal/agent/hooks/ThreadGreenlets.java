@@ -2,6 +2,7 @@ package dev.gevent4j.internal.agent.hooks;
 
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.GreenletExit;
+import dev.gevent4j.HubGroup;
 import dev.gevent4j.internal.Internals;
 import dev.gevent4j.internal.MonkeyState;
 import java.util.Collections;
@@ -13,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code threads=true}: an application's {@code Thread.start()} runs the thread's {@code run()} as a greenlet on
- * the starter's hub (the default hub outside any greenlet) instead of starting a platform thread. The Thread object
+ * the starter's hub (the default hub outside any greenlet) instead of starting a platform thread. With the option
+ * {@code hubs=N} (N > 1) it runs instead on one hub of the agent's {@link HubGroup} of N hubs, the least-loaded one,
+ * whoever the starter is: application threads are independent work, so they spread over every core. The Thread object
  * stays the application's handle: {@code isAlive}, {@code join}, {@code getState}, {@code interrupt} and
  * {@code getName} answer for the greenlet.
  *
@@ -69,7 +72,10 @@ public final class ThreadGreenlets {
             if (!daemon) {
                 keepAlive(+1);
             }
-            Greenlet<Void> g = new Greenlet<Void>((Runnable) () -> runAsThread(t, daemon)); // caller's hub
+            Runnable body = () -> runAsThread(t, daemon);
+            int hubs = MonkeyState.hubs();
+            Greenlet<Void> g = hubs > 1 ? Internals.newGreenletOn(group(hubs), body)
+                    : new Greenlet<Void>(body); // caller's hub
             LIVE.put(t, g);
             g.setName(t.getName());
             try {
@@ -83,6 +89,23 @@ public final class ThreadGreenlets {
             }
         }
         return true;
+    }
+
+    private static volatile HubGroup group;
+
+    /** The agent's hub group of {@code n} hubs ({@code hubs=N}), created on the first converted thread. */
+    private static HubGroup group(int n) {
+        HubGroup g = group;
+        if (g == null) {
+            synchronized (ThreadGreenlets.class) {
+                g = group;
+                if (g == null) {
+                    g = HubGroup.create(n); // its hub threads are started by dev.gevent4j code: platform threads
+                    group = g;
+                }
+            }
+        }
+        return g;
     }
 
     /** Inside a greenlet that runs an application thread (or {@code main}): that thread. */

@@ -1,0 +1,59 @@
+package dev.gevent4j.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gevent4j.agent.apps.HubsApp;
+import dev.gevent4j.internal.agent.AgentOptions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The agent's hubs=N: application threads spread over a hub group; hubs=1 (default) keeps the default hub. */
+// JUnit's @Timeout, fully qualified (dev.gevent4j.Timeout shares its simple name).
+@org.junit.jupiter.api.Timeout(value = 120, unit = TimeUnit.SECONDS)
+class HubsTest {
+    @Test
+    void withHubs2ApplicationThreadsSpreadOverTwoHubsAndTalkAcrossThem() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(List.of(ThreadsTest.QUIET_MONITOR,
+                "-javaagent:" + ChildJvm.agentJar() + "=hubs=2"), List.of(), HubsApp.class.getName());
+        assertEquals("", r.stderr());
+        assertEquals(0, r.exitCode());
+        assertEquals("""
+                threads on virtual threads: 16
+                hubs used: 2
+                in the agent's hub group: 16
+                echo: hello
+                server and client on different hubs: true
+                main ends
+                """, r.stdout());
+    }
+
+    @Test
+    void byDefaultEveryApplicationThreadIsOnTheDefaultHub() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(List.of(ThreadsTest.QUIET_MONITOR, "-javaagent:" + ChildJvm.agentJar()),
+                List.of(), HubsApp.class.getName());
+        assertEquals("", r.stderr());
+        assertEquals(0, r.exitCode());
+        assertEquals("""
+                threads on virtual threads: 16
+                hubs used: 1
+                in the agent's hub group: 0
+                echo: hello
+                server and client on different hubs: false
+                main ends
+                """, r.stdout());
+    }
+
+    @Test
+    void badHubsValuesAreStartUpErrorsThatSayWhatIsAllowed() {
+        assertEquals(1, AgentOptions.parse("").number("hubs"));
+        assertEquals(3, AgentOptions.parse("threads=true,hubs=3").number("hubs"));
+        assertEquals(Runtime.getRuntime().availableProcessors(), AgentOptions.parse("hubs=cores").number("hubs"));
+        for (String bad : List.of("hubs=0", "hubs=-1", "hubs=4097", "hubs=two", "hubs")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse(bad));
+            assertTrue(e.getMessage().contains("use hubs=N with N from 1 to 4096, or hubs=cores"), e.getMessage());
+        }
+    }
+}
