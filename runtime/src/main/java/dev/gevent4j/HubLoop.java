@@ -127,6 +127,9 @@ final class HubLoop {
     HubLoop(Hub hub, String threadName, boolean virtualTime, Long seed, long timerJitterNanos, boolean perturbIo) {
         this.hub = hub;
         this.virtualTime = virtualTime;
+        if (virtualTime) {
+            dev.gevent4j.internal.VirtualTimeHubs.created = true; // before any greenlet of this hub can run
+        }
         this.perturb = seed == null ? null : new java.util.SplittableRandom(seed);
         this.perturbIo = seed != null && perturbIo;
         this.seed = seed == null ? 0 : seed;
@@ -447,6 +450,16 @@ final class HubLoop {
      */
     long now() {
         return virtualTime ? virtualNanos : System.nanoTime();
+    }
+
+    /**
+     * Virtual time: the hub thread was blocked outside the loop for {@code nanos} of real time (a pinned greenlet
+     * parked it): the clock moves with real time, as while the loop waits for IO. Hub thread.
+     */
+    void advanceClock(long nanos) {
+        if (virtualTime && nanos > 0) {
+            virtualNanos += nanos;
+        }
     }
 
     /** A greenlet parks in Waits (outside: an untimed wait that only another thread can end). Hub thread. */

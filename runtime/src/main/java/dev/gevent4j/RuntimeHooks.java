@@ -67,4 +67,18 @@ final class RuntimeHooks implements Internals.Hooks {
     public void ioRegistered(Hub hub, int delta) {
         hub.loop.ioRegistered(delta);
     }
+
+    @Override
+    public void timerWait(Hub hub, boolean started) {
+        if (started) {
+            hub.loop.waitStarted(false);
+        } else {
+            hub.loop.waitEnded(false);
+        }
+    }
+
+    @Override
+    public void advanceVirtualClock(Hub hub, long nanos) {
+        hub.loop.advanceClock(nanos);
+    }
 }

@@ -51,6 +51,10 @@ public final class Internals {
         ManualIoEventLoop eventLoop(Hub hub);
 
         void ioRegistered(Hub hub, int delta);
+
+        void timerWait(Hub hub, boolean started);
+
+        void advanceVirtualClock(Hub hub, long nanos);
     }
 
     private static final Hooks HOOKS;
@@ -162,5 +166,24 @@ public final class Internals {
      */
     public static void ioRegistered(Hub hub, int delta) {
         HOOKS.ioRegistered(hub, delta);
+    }
+
+    /**
+     * A greenlet of {@code hub} starts ({@code started}) or ends a wait that a timer of the hub ends at the latest,
+     * outside gevent4j's own waits (for the agent: a timed JDK park, whose wake-up is a hub timer). On virtual time
+     * the clock may jump to the next timer only while every greenlet is in such a wait or a gevent4j wait; each start
+     * MUST be followed by exactly one end. MUST be called from the hub thread.
+     */
+    public static void timerWait(Hub hub, boolean started) {
+        HOOKS.timerWait(hub, started);
+    }
+
+    /**
+     * Moves a virtual-time hub's clock on by {@code nanos} of real time that its thread spent blocked outside its
+     * loop (for the agent: a pinned greenlet parked the hub thread itself); no effect on a real-time hub. MUST be
+     * called from the hub thread.
+     */
+    public static void advanceVirtualClock(Hub hub, long nanos) {
+        HOOKS.advanceVirtualClock(hub, nanos);
     }
 }

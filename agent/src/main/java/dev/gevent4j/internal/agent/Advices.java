@@ -124,6 +124,31 @@ final class Advices {
         }
     }
 
+    /**
+     * {@code java.lang.VirtualThread.parkOnCarrierThread(boolean, long)}: a pinned greenlet of a virtual-time hub
+     * parks the hub thread; the real time it spent moves the hub's clock on (see {@link HubTimers#pinnedParkEnded}).
+     */
+    static final class VirtualThreadPinnedParkClock {
+        @Advice.OnMethodEnter
+        static long enter() {
+            return HubTimers.pinnedParkStarts();
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        static void exit(@Advice.Enter long startNanos) {
+            HubTimers.pinnedParkEnded(startNanos);
+        }
+    }
+
+    /**
+     * Not an advice but a marker: in a patch with it, the installer replaces each call of {@code System.nanoTime()}
+     * in the method with {@link dev.gevent4j.internal.agent.hooks.VirtualClock#nanoTime()} (same descriptor, no
+     * other change), so a timed java.util.concurrent wait of a greenlet measures on its virtual-time hub's clock.
+     */
+    static final class NanoTimeOnHubClock {
+        private NanoTimeOnHubClock() {}
+    }
+
     /** {@code java.lang.Thread.start()} (platform threads only: VirtualThread overrides it). */
     static final class ThreadStart {
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)

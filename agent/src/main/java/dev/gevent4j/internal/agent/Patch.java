@@ -10,9 +10,20 @@ package dev.gevent4j.internal.agent;
  *           ScheduleAdvice.class, "timed parks of greenlets use the hub's timers");
  * }</pre>
  */
-public record Patch(String option, String className, String method, String descriptor, Class<?> advice, String why) {
-    /** The id used by {@link dev.gevent4j.Monkey}: {@code class#method(descriptor)}. */
+public record Patch(String option, String className, String method, String descriptor, Class<?> advice, String why,
+                    String tag) {
+    /** A patch that is its method's only one (no tag). */
+    public Patch(String option, String className, String method, String descriptor, Class<?> advice, String why) {
+        this(option, className, method, descriptor, advice, why, "");
+    }
+
+    /**
+     * The id used by {@link dev.gevent4j.Monkey}: {@code class#method(descriptor)}, followed by {@code " [tag]"} for a
+     * patch that shares its method with another one (say the {@code System.nanoTime} substitution of a method that
+     * also carries a kill advice).
+     */
     public String id() {
-        return className + "#" + method + descriptor;
+        String id = className + "#" + method + descriptor;
+        return tag.isEmpty() ? id : id + " [" + tag + "]";
     }
 }

@@ -400,7 +400,9 @@ final class PatchInstaller {
                     }
                     for (Patch p : ps) {
                         if (p.method().equals(method) && p.descriptor().equals(descriptor)) {
-                            mv = adviceOf(p).wrap(type, declared(type, method, descriptor), mv, context, types, 0, 0);
+                            mv = p.advice() == Advices.NanoTimeOnHubClock.class ? new NanoTimeOnHubClock(mv)
+                                    : adviceOf(p).wrap(type, declared(type, method, descriptor), mv, context, types,
+                                            0, 0);
                             inlined.add(p);
                         }
                     }
@@ -408,6 +410,29 @@ final class PatchInstaller {
                 }
             }, 0);
             return writer.toByteArray();
+        }
+
+        /**
+         * Replaces each {@code INVOKESTATIC java/lang/System.nanoTime()J} with the same call of
+         * {@code hooks/VirtualClock.nanoTime()J}: same stack effect, so frames and max stack stay as they were.
+         */
+        private static final class NanoTimeOnHubClock extends MethodVisitor {
+            private static final String HOOK = "dev/gevent4j/internal/agent/hooks/VirtualClock";
+
+            NanoTimeOnHubClock(MethodVisitor mv) {
+                super(OpenedClassReader.ASM_API, mv);
+            }
+
+            @Override
+            public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
+                                        boolean isInterface) {
+                if (opcode == net.bytebuddy.jar.asm.Opcodes.INVOKESTATIC && owner.equals("java/lang/System")
+                        && name.equals("nanoTime") && descriptor.equals("()J")) {
+                    super.visitMethodInsn(opcode, HOOK, name, descriptor, false);
+                } else {
+                    super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+                }
+            }
         }
 
         private static MethodDescription declared(TypeDescription type, String method, String descriptor) {

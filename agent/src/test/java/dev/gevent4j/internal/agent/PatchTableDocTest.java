@@ -64,7 +64,7 @@ class PatchTableDocTest {
         List<Row> rows = rows();
         List<String> missing = new ArrayList<>();
         for (Patch p : PatchRegistry.ALL) {
-            Pattern method = Pattern.compile("\\b" + Pattern.quote(p.method()) + "\\b");
+            Pattern method = Pattern.compile("(?<![\\w$<])" + Pattern.quote(p.method()) + "(?![\\w$>])"); // also <init>
             String cls = p.className().substring(p.className().lastIndexOf('.') + 1);
             String outer = cls.contains("$") ? cls.substring(0, cls.indexOf('$')) : cls;
             String inner = cls.substring(cls.indexOf('$') + 1);

@@ -31,27 +31,42 @@ final class HubTimerFuture extends TimerQueue.Timer implements Future<Object> {
     private final Hub hub;
     private final Runnable task;
     private final AtomicInteger state = new AtomicInteger();
+    /**
+     * Whether the park counts as a timer wait of the hub ({@link Internals#timerWait}) until the timer fires or is
+     * cancelled: on a virtual-time hub, so that its clock may jump to the deadline.
+     */
+    private final boolean countedWait;
 
-    HubTimerFuture(Hub hub, long deadline, Runnable task) {
+    HubTimerFuture(Hub hub, long deadline, Runnable task, boolean countedWait) {
         super(deadline);
         this.hub = hub;
         this.task = task;
+        this.countedWait = countedWait;
     }
 
     @Override
     public void fire() {
         if (state.compareAndSet(PENDING, DONE)) {
+            waitEnded();
             task.run();
         }
     }
 
+    /** Cancelled by the JDK when the parked thread resumes early (on its carrier: the hub thread). */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         if (state.compareAndSet(PENDING, CANCELLED)) {
+            waitEnded();
             Internals.cancelTimer(hub, this);
             return true;
         }
         return false;
+    }
+
+    private void waitEnded() {
+        if (countedWait) {
+            Internals.timerWait(hub, false);
+        }
     }
 
     @Override

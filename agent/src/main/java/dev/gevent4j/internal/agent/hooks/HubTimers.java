@@ -52,7 +52,36 @@ public final class HubTimers {
         return true;
     }
 
-    /** A hub timer running {@code task} after {@code delay}, or null if the virtual thread is not a greenlet. */
+    /**
+     * Enter of {@code VirtualThread.parkOnCarrierThread}: a pinned greenlet parks the hub thread itself. On a
+     * virtual-time hub, the real time now (the exit passes it to {@link #pinnedParkEnded}); else 0.
+     */
+    public static long pinnedParkStarts() {
+        Hub hub = Hub.current();
+        return hub != null && hub.isVirtualTime() ? System.nanoTime() | 1 : 0;
+    }
+
+    /**
+     * Exit of {@code VirtualThread.parkOnCarrierThread}: the hub thread was parked from {@code startNanos} on, outside
+     * its loop, so the virtual clock moves on by that real time (as while the loop waits for IO). Without it a pinned
+     * timed j.u.c. wait, which re-measures on the virtual clock ({@link VirtualClock}), would park again forever.
+     */
+    public static void pinnedParkEnded(long startNanos) {
+        if (startNanos == 0) {
+            return;
+        }
+        Hub hub = Hub.current();
+        if (hub != null) {
+            Internals.advanceVirtualClock(hub, System.nanoTime() - startNanos);
+        }
+    }
+
+    /**
+     * A hub timer running {@code task} after {@code delay}, or null if the virtual thread is not a greenlet. Called
+     * on the carrier (the hub thread) right after the greenlet unmounted. On a virtual-time hub the park counts as a
+     * timer wait until the timer fires or the JDK cancels it (an early unpark): while every greenlet waits so, the
+     * clock jumps to the next deadline, as for a gevent4j timed wait.
+     */
     public static Future<?> schedule(Executor scheduler, Runnable task, long delay, TimeUnit unit) {
         if (scheduler instanceof ForkJoinPool) {
             return null;
@@ -63,8 +92,14 @@ public final class HubTimers {
                 return null;
             }
             long nanos = unit.toNanos(delay);
-            HubTimerFuture f = new HubTimerFuture(hub, hub.nanoTime() + Math.max(0, nanos), task);
+            boolean counted = hub.isVirtualTime();
+            HubTimerFuture f = new HubTimerFuture(hub, hub.nanoTime() + Math.max(0, nanos), task, counted);
             Internals.addTimer(hub, f);
+            if (counted) {
+                // after addTimer (a closed hub throws: nothing counted); before any fire or cancel, which run on this
+                // same hub thread, where the greenlet has just unmounted
+                Internals.timerWait(hub, true);
+            }
             return f;
         } catch (Throwable t) {
             return null;
