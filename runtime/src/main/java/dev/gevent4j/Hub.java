@@ -281,11 +281,17 @@ public final class Hub implements AutoCloseable {
     /**
      * The hub's thread pool, for CPU-bound or non-cooperative blocking work (gevent's {@code hub.threadpool}):
      * created on first use with {@code gevent4j.threadpool.size} threads (default 10), shut down by {@link #close()}.
+     * The hubs of a {@link HubGroup} share one pool, the group's, shut down when the group closes: the platform threads
+     * an application can hold then do not grow with the number of hubs.
      *
      * @throws IllegalStateException if the hub is closed
      */
     public dev.gevent4j.io.ThreadPool threadPool() {
         checkOpen();
+        HubGroup g = group;
+        if (g != null) {
+            return g.threadPool();
+        }
         dev.gevent4j.io.ThreadPool p = threadPool;
         if (p == null) {
             synchronized (this) {

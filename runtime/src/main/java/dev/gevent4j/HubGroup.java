@@ -89,6 +89,8 @@ public final class HubGroup implements AutoCloseable {
     /** Per hub, greenlets the group placed there that have not ended (read by LEAST_LOADED). */
     private final AtomicInteger[] load;
     private volatile boolean closed;
+    /** The thread pool the hubs share (see {@link #threadPool()}); created on first use, closed with the group. */
+    private volatile dev.gevent4j.io.ThreadPool pool;
 
     private HubGroup(int n, Placement placement) {
         if (n < 1 || n > MAX_HUBS) {
@@ -296,6 +298,25 @@ public final class HubGroup implements AutoCloseable {
      *
      * @throws IllegalStateException if called from a greenlet or the thread of one of the group's hubs
      */
+    /** The pool the group's hubs share ({@link Hub#threadPool()}), created on first use. Any thread. */
+    dev.gevent4j.io.ThreadPool threadPool() {
+        dev.gevent4j.io.ThreadPool p = pool;
+        if (p == null) {
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("the hub group is closed: create a new HubGroup");
+                }
+                p = pool;
+                if (p == null) {
+                    p = new dev.gevent4j.io.ThreadPool(hubs[0].getName().replaceFirst("-0$", "") + "-pool",
+                            Config.threadPoolSize());
+                    pool = p;
+                }
+            }
+        }
+        return p;
+    }
+
     @Override
     public void close() {
         for (Hub h : hubs) {
@@ -304,8 +325,18 @@ public final class HubGroup implements AutoCloseable {
                         + " of the group: close a hub group from outside its hubs");
             }
         }
-        closed = true;
-        if (closeAll(hubs)) {
+        synchronized (this) {
+            closed = true;
+        }
+        boolean interrupted = closeAll(hubs);
+        dev.gevent4j.io.ThreadPool p;
+        synchronized (this) {
+            p = pool;
+        }
+        if (p != null) {
+            p.close(); // after every hub: none of their greenlets waits on it any more
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

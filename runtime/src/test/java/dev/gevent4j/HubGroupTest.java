@@ -244,4 +244,18 @@ class HubGroupTest {
             assertFalse(h.thread().isAlive());
         }
     }
+
+    /** The group's hubs share one thread pool (platform threads do not grow with the hubs); the group closes it. */
+    @Test
+    void theHubsShareOneThreadPoolClosedWithTheGroup() throws Exception {
+        dev.gevent4j.io.ThreadPool pool;
+        try (HubGroup g = HubGroup.create(3)) {
+            pool = g.hubs().get(0).threadPool();
+            for (Hub h : g.hubs()) {
+                assertSame(pool, h.threadPool(), "hub " + h.getName());
+            }
+            assertEquals(6, (int) g.hubs().get(2).spawn(() -> Hub.current().threadPool().apply(() -> 2 * 3)).get());
+        }
+        assertThrows(IllegalStateException.class, () -> pool.apply(() -> 1), "the group closed its pool");
+    }
 }

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * List<Integer> lengths = pool.map(String::length, List.of("a", "bb"));
  * }</pre>
  *
- * <p>Each hub has one pool ({@code Hub.threadPool()}), created on first use and shut down when the hub closes:
+ * <p>Each hub has one pool ({@code Hub.threadPool()}; the hubs of a {@code HubGroup} share the group's), created on
+ * first use and shut down when the hub (or the group) closes:
  * every result not yet filled fails with {@link java.util.concurrent.CancellationException}, queued functions are
  * dropped and running ones interrupted. Threads are created on demand up to the size, are daemons named
  * {@code <hub>-pool-N}, and end after 10 seconds idle.
@@ -97,8 +98,8 @@ public final class ThreadPool implements AutoCloseable {
             f = executor.submit(task);
         } catch (RejectedExecutionException e) {
             unfinished.remove(result);
-            throw new IllegalStateException("the thread pool is shut down (its hub was closed): submit to an open "
-                    + "hub's threadPool()", e);
+            throw new IllegalStateException("the thread pool is shut down (its hub or hub group was closed): "
+                    + "submit to an open hub's threadPool()", e);
         }
         result.setCanceller(() -> f.cancel(true));
         return result;
@@ -153,7 +154,7 @@ public final class ThreadPool implements AutoCloseable {
         // results first, so that a function ending with the interrupt below cannot replace the cancellation
         for (ThreadResult<?> r : unfinished) {
             r.complete(null, new java.util.concurrent.CancellationException(
-                    "the thread pool was shut down (its hub closed) before the function ended"));
+                    "the thread pool was shut down (its hub or hub group closed) before the function ended"));
         }
         unfinished.clear();
         executor.shutdownNow();
