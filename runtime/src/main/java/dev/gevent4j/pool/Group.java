@@ -36,6 +36,8 @@ public class Group {
     public static final int DEFAULT_IMAP_LOOKAHEAD = 128;
 
     private final Object lock = new Object();
+    /** Changes of the members, under {@link #lock} (see syncEmpty). */
+    private long version;
     private final LinkedHashSet<Greenlet<?>> members = new LinkedHashSet<>();
     private final Event empty = new Event();
     private final Consumer<Greenlet<?>> discarder = this::discard;
@@ -63,8 +65,9 @@ public class Group {
             if (!members.add(greenlet)) {
                 return false;
             }
-            empty.clear();
+            version++;
         }
+        syncEmpty();
         greenlet.link(discarder);
         return true;
     }
@@ -79,11 +82,39 @@ public class Group {
         greenlet.unlink(discarder);
         onRemoved(greenlet); // a Pool frees the slot before join() can see the group empty
         synchronized (lock) {
-            if (members.isEmpty()) {
+            version++;
+        }
+        syncEmpty();
+        return true;
+    }
+
+    /*
+     * Why the empty event is set and cleared outside the lock: with hubs in a group, a greenlet that contends on the
+     * event's monitor unmounts (JDK 24+) while it holds what it holds. Had it held the group's lock, its own hub
+     * thread, running a member's link (discard) next, would block on that lock for good: the greenlet needs that very
+     * thread to resume. So no monitor is taken while the group's lock is held. The event is brought in line with the
+     * members after each change instead, and again if another change came meanwhile (version), so that the last
+     * change always leaves it right.
+     */
+    private void syncEmpty() {
+        while (true) {
+            boolean isEmpty;
+            long v;
+            synchronized (lock) {
+                isEmpty = members.isEmpty();
+                v = version;
+            }
+            if (isEmpty) {
                 empty.set();
+            } else {
+                empty.clear();
+            }
+            synchronized (lock) {
+                if (version == v) {
+                    return;
+                }
             }
         }
-        return true;
     }
 
     /** Called after a member left the group. */
