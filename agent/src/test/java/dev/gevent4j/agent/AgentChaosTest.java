@@ -68,6 +68,18 @@ class AgentChaosTest {
                 ChaosEchoServer.class);
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", server.port());
+            // A first burst before the baseline: the agent's hub group (one hub per core by default), its pool and each
+            // hub's socket epoll set are created on first use, and live as long as the JVM.
+            List<Future<?>> warm = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                warm.add(clients.submit(() -> {
+                    Kind.ECHO.run(addr, new Random(seed + 1));
+                    return null;
+                }));
+            }
+            for (Future<?> f : warm) {
+                f.get(30, TimeUnit.SECONDS);
+            }
             ServerJvm.HubCounters idle = awaitIdle(server); // also opens the JMX connection before the fd baseline
             int fdsBefore = server.openFds();
             for (int b = 0; b < bursts; b++) {

@@ -108,7 +108,8 @@ final class Macro {
                     h.add(Result.skipped(w, metric, "", false, c, Env.NO_AGENT));
                     return null;
                 }
-                List<String> cmd = new ArrayList<>(List.of(Env.javaExe(), "-javaagent:" + h.agent()));
+                // one hub, like the one-loop and one-carrier contenders it is compared with (the default is hubs=cores)
+                List<String> cmd = new ArrayList<>(List.of(Env.javaExe(), "-javaagent:" + h.agent() + "=hubs=1"));
                 cmd.addAll(List.of("-cp", Env.benchJar(), SERVERS, proto, "threads", max));
                 return cmd;
             }
@@ -293,7 +294,7 @@ final class Macro {
                     h.add(Result.skipped(9, "p99 connect-to-first-echo", "us", true, c, Env.NO_AGENT));
                     continue;
                 }
-                String opts = c.equals(AGENT) ? "" : "=main=true";
+                String opts = c.equals(AGENT) ? "=hubs=1" : "=hubs=1,main=true";
                 cmd = List.of(Env.javaExe(), "-javaagent:" + h.agent() + opts, "-cp", Env.benchJar(), SERVERS, "echo",
                         "threads-main", max);
             } else {
@@ -421,8 +422,8 @@ final class Macro {
                         h.add(Result.skipped(8, metric, "s", true, c, Env.NO_AGENT));
                         continue;
                     }
-                    cmd = new ArrayList<>(List.of(Env.javaExe(), "-javaagent:" + h.agent(), "-cp", Env.benchJar(),
-                            main, "threads", "" + tasks, sleep, url, user, pw));
+                    cmd = new ArrayList<>(List.of(Env.javaExe(), "-javaagent:" + h.agent() + "=hubs=1", "-cp",
+                            Env.benchJar(), main, "threads", "" + tasks, sleep, url, user, pw));
                     note = "a plain thread per query, under -javaagent";
                 }
                 case GEVENT4J -> {

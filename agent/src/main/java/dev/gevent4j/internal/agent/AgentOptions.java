@@ -50,7 +50,7 @@ public final class AgentOptions {
     public static final Map<String, String> LISTS = Map.of("platformThreads", "");
 
     /** Options whose value is a number, with their defaults. */
-    public static final Map<String, Integer> NUMBERS = Map.of("hubs", 1);
+    public static final Map<String, Integer> NUMBERS = Map.of("hubs", Runtime.getRuntime().availableProcessors());
 
     /** The largest {@code hubs=N} (HubGroup's own limit). */
     static final int MAX_HUBS = 4096;
