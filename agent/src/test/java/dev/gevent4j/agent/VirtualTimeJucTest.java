@@ -45,6 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 // SEPARATE_THREAD: Greenlet.get from outside does not end on the interrupt of a same-thread timeout, and a wait
 // that missed the virtual clock would run its real hour
+// JUnit's @Timeout, fully qualified (dev.gevent4j.Timeout shares its simple name).
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS,
         threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class VirtualTimeJucTest {

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * the two reads and the claims, and no other thread wakes either greenlet. So with {@code perturbIo = false} the
  * search finds nothing, by construction (asserted below over the same 100 seeds).
  */
+// JUnit's @Timeout, fully qualified (dev.gevent4j.Timeout shares its simple name).
 @org.junit.jupiter.api.Timeout(180)
 class SeededIoScheduleTest {
     /** The trace of the last run of each seed: who did what, in order. */
