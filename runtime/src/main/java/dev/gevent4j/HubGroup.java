@@ -232,18 +232,11 @@ public final class HubGroup implements AutoCloseable {
     public Greenlet<Void> spawn(Runnable fn) {
         Objects.requireNonNull(fn, "fn");
         int i = choose();
-        AtomicInteger l = load[i];
-        l.incrementAndGet();
+        Greenlet<Void> g = counted(i, fn);
         try {
-            return new Greenlet<Void>(hubs[i], (Runnable) () -> {
-                try {
-                    fn.run();
-                } finally {
-                    l.decrementAndGet();
-                }
-            }).start();
+            return g.start();
         } catch (RuntimeException | Error e) {
-            l.decrementAndGet();
+            load[i].decrementAndGet(); // the hub closed meanwhile: nothing was placed
             throw e;
         }
     }
@@ -255,7 +248,11 @@ public final class HubGroup implements AutoCloseable {
     Greenlet<Void> newPlaced(Runnable fn) {
         Objects.requireNonNull(fn, "fn");
         checkOpen();
-        int i = place();
+        return counted(place(), fn);
+    }
+
+    /** An unstarted greenlet on hub {@code i} running {@code fn}, counted in that hub's load until {@code fn} ends. */
+    private Greenlet<Void> counted(int i, Runnable fn) {
         AtomicInteger l = load[i];
         l.incrementAndGet();
         try {
