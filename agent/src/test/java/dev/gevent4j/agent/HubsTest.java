@@ -16,44 +16,38 @@ import org.junit.jupiter.api.Test;
 class HubsTest {
     @Test
     void withHubs2ApplicationThreadsSpreadOverTwoHubsAndTalkAcrossThem() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of(ThreadsTest.QUIET_MONITOR,
-                "-javaagent:" + ChildJvm.agentJar() + "=hubs=2"), List.of(), HubsApp.class.getName());
-        assertEquals("", r.stderr());
-        assertEquals(0, r.exitCode());
-        assertEquals("""
-                threads on virtual threads: 16
-                hubs used: 2
-                in the agent's hub group: 16
-                echo: hello
-                server and client on different hubs: true
-                main ends
-                """, r.stdout());
+        assertEquals(spreadOver(2), runHubsApp("=hubs=2"));
     }
 
     @Test
     void byDefaultApplicationThreadsSpreadOverOneHubPerCore() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors(); // the child JVM runs on the same machine
-        ChildJvm.Result r = ChildJvm.run(List.of(ThreadsTest.QUIET_MONITOR, "-javaagent:" + ChildJvm.agentJar()),
-                List.of(), HubsApp.class.getName());
+        assertEquals(cores == 1 ? ONE_HUB : spreadOver(Math.min(cores, 16)), runHubsApp(""));
+    }
+
+    @Test
+    void withHubs1EveryApplicationThreadIsOnTheDefaultHub() throws Exception {
+        assertEquals(ONE_HUB, runHubsApp("=hubs=1"));
+    }
+
+    /** HubsApp's output in a child JVM under the agent with {@code options} (e.g. "=hubs=2"); it must exit cleanly. */
+    private static String runHubsApp(String options) throws Exception {
+        ChildJvm.Result r = ChildJvm.run(List.of(ThreadsTest.QUIET_MONITOR,
+                "-javaagent:" + ChildJvm.agentJar() + options), List.of(), HubsApp.class.getName());
         assertEquals("", r.stderr());
         assertEquals(0, r.exitCode());
-        assertEquals(cores == 1 ? ONE_HUB : """
+        return r.stdout();
+    }
+
+    private static String spreadOver(int hubs) {
+        return """
                 threads on virtual threads: 16
                 hubs used: %d
                 in the agent's hub group: 16
                 echo: hello
                 server and client on different hubs: true
                 main ends
-                """.formatted(Math.min(cores, 16)), r.stdout());
-    }
-
-    @Test
-    void withHubs1EveryApplicationThreadIsOnTheDefaultHub() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of(ThreadsTest.QUIET_MONITOR,
-                "-javaagent:" + ChildJvm.agentJar() + "=hubs=1"), List.of(), HubsApp.class.getName());
-        assertEquals("", r.stderr());
-        assertEquals(0, r.exitCode());
-        assertEquals(ONE_HUB, r.stdout());
+                """.formatted(hubs);
     }
 
     private static final String ONE_HUB = """
