@@ -57,6 +57,11 @@ final class Dumps {
         return sb.toString();
     }
 
+    /** The threads of the hub's live greenlets (the JDK's thread dumps, through the hub's GreenletContainer). */
+    static java.util.stream.Stream<Thread> liveThreads(Hub hub) {
+        return snapshot(hub).stream().map(Greenlet::getThread).filter(java.util.Objects::nonNull);
+    }
+
     /** The hub's live greenlets, read on the hub if it answers within 200 ms, else racily. */
     private static List<Greenlet<?>> snapshot(Hub hub) {
         List<Greenlet<?>> out = new ArrayList<>();

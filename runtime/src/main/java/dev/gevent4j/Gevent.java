@@ -128,7 +128,7 @@ public final class Gevent {
         boolean severalHubs = false;
         boolean internal = cur != null;
         for (Greenlet<?> g : unique) {
-            if (!g.addNode(new JoinAllNode(st))) {
+            if (!g.addNode(st)) {
                 st.onDone(g);
             } else if (loopExitHub == null) {
                 loopExitHub = g.hub;
@@ -330,7 +330,11 @@ public final class Gevent {
             }
             return;
         }
-        Waits.await(() -> false, nanos, false, null, SLEEP);
+        if (g != null && nanos <= Waits.MAX_TIMEOUT_NANOS) {
+            Waits.sleepInGreenlet(g, nanos, SLEEP);
+        } else {
+            Waits.await(() -> false, nanos, false, null, SLEEP);
+        }
     }
 
     /**
@@ -432,7 +436,8 @@ public final class Gevent {
      * greenlet also records itself in {@code order} as it ends (its slot is written before the counter drops, so a
      * waiter that sees zero sees every slot).
      */
-    private static final class JoinAllState {
+    /** Shared by every greenlet joined: a {@link Greenlet.SharedNode}, so that joining needs no object per greenlet. */
+    private static final class JoinAllState extends Greenlet.SharedNode {
         private final Thread waiter;
         private final AtomicInteger remaining;
         private final AtomicInteger recorded = new AtomicInteger();
@@ -451,6 +456,7 @@ public final class Gevent {
             return remaining.get() == 0;
         }
 
+        @Override
         void onDone(Greenlet<?> g) {
             order[recorded.getAndIncrement()] = g;
             boolean wake = remaining.decrementAndGet() == 0;
@@ -465,19 +471,6 @@ public final class Gevent {
 
         boolean isDone() {
             return remaining.get() == 0 || failed;
-        }
-    }
-
-    private static final class JoinAllNode extends Greenlet.Node {
-        private final JoinAllState state;
-
-        JoinAllNode(JoinAllState state) {
-            this.state = state;
-        }
-
-        @Override
-        void onDone(Greenlet<?> g) {
-            state.onDone(g);
         }
     }
 }

@@ -97,16 +97,18 @@ public class Greenlet<T> {
     static final int DEAD = 3;
 
     final Hub hub;
+    /** A {@link Body} for a greenlet (also its thread's task); the thread's outside strand for a root greenlet. */
     final Strand strand;
     private final long id;
-    /** The function: a Callable, or a Runnable (whose value is null); stored unwrapped, see runBody. */
-    private final Object fn;
     private final Greenlet<?> parent;
     private volatile int state;
     private volatile String name;
-    private volatile Thread thread;
-    private T value;
-    private Throwable exception;
+    /**
+     * Until the greenlet ends: its function (a Callable, or a Runnable whose value is null; stored unwrapped, see
+     * Body). Once it is DEAD: its value if {@link #successful}, else the exception it failed with. One field for the
+     * three keeps the per-greenlet object small (benchmarks/RESULTS.md, "The per-greenlet footprint").
+     */
+    private Object outcome;
     private boolean successful;
     private long finishSeq;
     private volatile Node waiters;
@@ -145,20 +147,17 @@ public class Greenlet<T> {
 
     private Greenlet(Hub hub, Object fn) {
         this.hub = Objects.requireNonNull(hub, "hub");
-        this.fn = fn;
+        this.outcome = fn;
         this.id = IDS.incrementAndGet();
-        this.strand = new Strand(null);
-        this.strand.setOwner(this);
+        this.strand = new Body(this);
         this.parent = currentOrRoot();
     }
 
-    /** The root greenlet of a thread outside any hub. */
+    /** The root greenlet of a thread outside any hub (its strand's thread is that thread). */
     private Greenlet() {
         this.hub = null;
-        this.fn = null;
         this.id = IDS.incrementAndGet();
         this.strand = Strand.outside();
-        this.thread = Thread.currentThread();
         this.parent = null;
         this.state = RUNNING;
     }
@@ -206,17 +205,21 @@ public class Greenlet<T> {
      */
     Greenlet<T> start(boolean holdForSpawner) {
         if (isRoot()) {
-            throw new IllegalStateException("the root greenlet of thread " + thread.getName() + " cannot be started");
+            throw new IllegalStateException("the root greenlet of thread " + strand.thread().getName()
+                    + " cannot be started");
         }
         if (state != NEW) {
             return this;
         }
-        Thread t = hub.newThread(this::runBody);
+        Thread t = hub.newThread((Body) strand);
         if (!STATE.compareAndSet(this, NEW, STARTED)) {
             return this;
         }
         t.setUncaughtExceptionHandler(strand); // how currentGreenlet() finds this greenlet: see Strand
-        thread = t;
+        String n = name;
+        if (n != null) {
+            t.setName(n); // named before it started
+        }
         strand.setThread(t);
         // Only once JFR is initialised: initialising an event class initialises JFR's metadata (~100 ms).
         GreenletSpawnEvent ev = jdk.jfr.FlightRecorder.isInitialized() ? new GreenletSpawnEvent() : null;
@@ -229,7 +232,7 @@ public class Greenlet<T> {
         if (hub.inHub()) {
             hub.loop.startInOrder(t); // runs once the hub reaches it, FIFO
         } else if (!holdForSpawner) {
-            t.start(); // from outside the hub the start is posted to the loop
+            hub.loop.startThread(t); // from outside the hub the start is posted to the loop
         } else {
             hub.outsideStarts.hold(t);
         }
@@ -254,62 +257,82 @@ public class Greenlet<T> {
         return this;
     }
 
-    @SuppressWarnings("unchecked")
-    private T call() throws Exception {
-        if (fn instanceof Callable<?> c) {
-            return (T) c.call();
+    /**
+     * A greenlet's strand and the task of its virtual thread: {@link #run()} is the greenlet's body. One object is
+     * both, and the body is one stack frame between the JDK's {@code VirtualThread.run} and the function, because a
+     * parked greenlet's frames are what its {@code StackChunk} holds (benchmarks/RESULTS.md, "The per-greenlet
+     * footprint").
+     */
+    static final class Body extends Strand implements Runnable {
+        Body(Greenlet<?> g) {
+            super(null);
+            setOwner(g);
         }
-        ((Runnable) fn).run();
-        return null;
+
+        /** The greenlet's body. Runs once, on the greenlet's virtual thread; not for anyone else to call. */
+        @Override
+        public void run() {
+            Greenlet<?> g = (Greenlet<?>) owner();
+            if (Thread.currentThread() != thread()) {
+                throw new IllegalStateException("the body of " + g + " runs only on its own thread");
+            }
+            Object v = null;
+            Throwable failure = g.begin();
+            if (failure == null) {
+                try {
+                    if (g.outcome instanceof Callable<?> c) {
+                        v = c.call();
+                    } else {
+                        ((Runnable) g.outcome).run();
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            }
+            g.end(v, failure, true);
+        }
     }
 
-    private void runBody() {
+    /** The body's start: joins the hub's live list; returns a kill that came first, or null to run the function. */
+    private Throwable begin() {
         hub.loop.addLive(this);
         state = RUNNING;
-        T v = null;
-        Throwable failure = null;
-        try {
-            Throwable early = strand.takePending();
-            if (early != null) {
-                failure = early;
-            } else if (hub.isClosed()) {
-                failure = new GreenletExit("hub " + hub.getName() + " closed before the greenlet ran");
-            } else {
-                v = call();
-            }
-        } catch (Throwable t) {
-            failure = t;
+        Throwable early = strand.takePending();
+        if (early != null) {
+            return early;
         }
-        // A kill or Timeout that arrived as an interrupt and ended the function is the real outcome (the JDK
-        // reports it as InterruptedException, ClosedByInterruptException, "Closed by interrupt", ...).
-        Throwable pending = strand.takePending();
-        if (pending != null && failure != null && failure != pending) {
-            pending.addSuppressed(failure);
-            failure = pending;
-        }
-        // Still live while finishing: finish() logs a failure and may park there (a contended or slow log handler);
-        // a parked greenlet missing from the live list would let the hub declare LoopExit meanwhile.
-        finish(v, failure);
-        hub.loop.removeLive(this);
-        // A finished greenlet keeps its outcome, not its thread: a list of finished greenlets (joinAll's argument,
-        // a user's collection) then holds no VirtualThread/Continuation objects, which would otherwise stay
-        // reachable and be copied by every young collection until the list is dropped (benchmarks/RESULTS.md,
-        // workload 1). The JDK already drops the frozen stack of a finished continuation.
-        thread = null;
-        strand.setThread(null);
+        return hub.isClosed() ? new GreenletExit("hub " + hub.getName() + " closed before the greenlet ran") : null;
     }
 
-    /** Records the outcome and wakes joiners, links and a switch-waiting parent. */
-    @SuppressWarnings("unchecked")
-    private void finish(T v, Throwable failure) {
+    /**
+     * The end of a greenlet's life: records the outcome, then wakes a switch-waiting parent, joiners, links and
+     * joinAll. {@code ranBody}: called by the body itself (which then also leaves the live list and releases its
+     * thread), rather than for a greenlet killed before it ran or abandoned by a closing hub.
+     *
+     * <p>One method on purpose, with the waking of waiters written out in it: at over 325 bytecodes (C2's
+     * FreqInlineSize; {@code GreenletFootprintTest} checks it) the JIT does not inline it into {@link Body#run},
+     * whose compiled frame is part of every parked greenlet's {@code StackChunk}. Inlined, this code's register
+     * pressure made that frame about 70 B larger per parked greenlet (benchmarks/RESULTS.md, "The per-greenlet
+     * footprint").
+     */
+    private void end(Object v, Throwable failure, boolean ranBody) {
+        if (ranBody) {
+            // A kill or Timeout that arrived as an interrupt and ended the function is the real outcome (the JDK
+            // reports it as InterruptedException, ClosedByInterruptException, "Closed by interrupt", ...).
+            Throwable pending = strand.takePending();
+            if (pending != null && failure != null && failure != pending) {
+                pending.addSuppressed(failure);
+                failure = pending;
+            }
+        }
         if (failure == null) {
-            value = v;
+            outcome = v;
             successful = true;
         } else if (failure instanceof GreenletExit exit) {
-            value = (T) exit;
+            outcome = exit;
             successful = true;
         } else {
-            exception = failure;
+            outcome = failure;
             successful = false;
         }
         finishSeq = FINISH_SEQ.incrementAndGet();
@@ -320,52 +343,84 @@ public class Greenlet<T> {
             ev.greenlet = getName();
             ev.greenletId = id;
             ev.successful = successful;
-            ev.exception = successful ? null : String.valueOf(exception);
+            ev.exception = successful ? null : String.valueOf(outcome);
             ev.commit();
         }
+        // Still live while logging (when ranBody): a contended or slow log handler may park the greenlet here, and
+        // a parked greenlet missing from the live list would let the hub declare LoopExit meanwhile.
         if (!successful) {
             LOG.log(System.Logger.Level.WARNING, this + " failed", failure);
         }
         // The parent first: once joiners are woken, the parent may move on and start an unrelated switch.
         Greenlet<?> p = parent;
         if (p != null && p.awaitingSwitch) {
-            p.deliverSwitch(successful ? value : new SwitchFailure(exception));
+            p.deliverSwitch(successful ? outcome : new SwitchFailure((Throwable) outcome));
         }
-        notifyWaiters();
+        // Waiters, in registration order: take the stack, reverse it, notify each.
+        Node h = (Node) WAITERS.getAndSet(this, Node.DONE);
+        Node rev = null;
+        Node shared = null;
+        while (h != null && h != Node.DONE) {
+            if (h instanceof SharedNode) {
+                shared = h; // only ever the bottom of the stack, and its next is not ours to write
+                break;
+            }
+            Node next = h.next;
+            h.next = rev;
+            rev = h;
+            h = next;
+        }
+        if (shared != null) {
+            notify(shared); // registered first
+        }
+        for (; rev != null; rev = rev.next) {
+            notify(rev);
+        }
+        if (ranBody) {
+            hub.loop.removeLive(this);
+            // A finished greenlet keeps its outcome, not its thread: a list of finished greenlets (joinAll's
+            // argument, a user's collection) then holds no VirtualThread/Continuation objects, which would otherwise
+            // stay reachable and be copied by every young collection until the list is dropped (benchmarks/
+            // RESULTS.md, workload 1). The JDK already drops the frozen stack of a finished continuation.
+            strand.setThread(null);
+        }
     }
 
     /** Called by a closing hub for a greenlet that would not end: releases its joiners. */
     void abandon(GreenletExit exit) {
         if ((int) STATE.getAndSet(this, DEAD) != DEAD) {
             state = RUNNING;
-            finish(null, exit);
+            end(null, exit, false);
         }
     }
 
-    private void notifyWaiters() {
-        Node h = (Node) WAITERS.getAndSet(this, Node.DONE);
-        Node rev = null;
-        while (h != null && h != Node.DONE) {
-            Node next = h.next;
-            h.next = rev;
-            rev = h;
-            h = next;
-        }
-        for (; rev != null; rev = rev.next) {
-            try {
-                rev.onDone(this);
-            } catch (Throwable t) {
-                LOG.log(System.Logger.Level.ERROR, "error notifying a waiter of " + this, t);
-            }
+    private void notify(Node n) {
+        try {
+            n.onDone(this);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "error notifying a waiter of " + this, t);
         }
     }
 
-    /** Adds a completion node; returns false (without adding) if the greenlet is already dead. */
+    /**
+     * Adds a completion node; returns false (without adding) if the greenlet is already dead. A {@link SharedNode}
+     * is stored as it is when the stack is empty (joinAll's common case: no object per greenlet), else through a
+     * {@link SharedRef}.
+     */
     boolean addNode(Node n) {
         while (true) {
             Node h = waiters;
             if (h == Node.DONE) {
                 return false;
+            }
+            if (n instanceof SharedNode s) {
+                if (h == null) {
+                    if (WAITERS.compareAndSet(this, null, s)) {
+                        return true;
+                    }
+                    continue;
+                }
+                n = new SharedRef(s); // the stack only grows until DONE: h stays non-null from here on
             }
             n.next = h;
             if (WAITERS.compareAndSet(this, h, n)) {
@@ -445,8 +500,8 @@ public class Greenlet<T> {
             throw Throwables.fillAndCast(exception);
         }
         if (STATE.compareAndSet(this, NEW, DEAD)) {
-            state = RUNNING; // finish() publishes DEAD after recording the outcome
-            finish(null, exception);
+            state = RUNNING; // end() publishes DEAD after recording the outcome
+            end(null, exception, false);
             return false;
         }
         if (state == DEAD) {
@@ -518,11 +573,12 @@ public class Greenlet<T> {
         return result();
     }
 
+    @SuppressWarnings("unchecked")
     private T result() {
         if (!successful) {
-            throw Throwables.rethrow(exception);
+            throw Throwables.rethrow((Throwable) outcome);
         }
-        return value;
+        return (T) outcome;
     }
 
     /** Whether the greenlet has ended (gevent's {@code ready()}). */
@@ -552,13 +608,14 @@ public class Greenlet<T> {
     }
 
     /** The value, or null if not ended or failed. For a greenlet killed with GreenletExit, that GreenletExit. */
+    @SuppressWarnings("unchecked")
     public T value() {
-        return state == DEAD && successful ? value : null;
+        return state == DEAD && successful ? (T) outcome : null;
     }
 
     /** The exception the greenlet failed with, or null. */
     public Throwable exception() {
-        return state == DEAD ? exception : null;
+        return state == DEAD && !successful ? (Throwable) outcome : null;
     }
 
     /** The sequence number of this greenlet's end among all greenlets; 0 while alive. */
@@ -653,7 +710,7 @@ public class Greenlet<T> {
         if (!MAILBOX.compareAndSet(this, NONE, v)) {
             return false;
         }
-        Thread t = thread;
+        Thread t = strand.thread();
         if (t != null) {
             LockSupport.unpark(t);
         }
@@ -685,13 +742,13 @@ public class Greenlet<T> {
         if (n != null) {
             return n;
         }
-        return isRoot() ? thread.getName() : "Greenlet-" + id;
+        return isRoot() ? strand.thread().getName() : "Greenlet-" + id;
     }
 
     /** Sets the greenlet's name; also names its virtual thread, as stack dumps show it. */
     public Greenlet<T> setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
-        Thread t = thread;
+        Thread t = strand.thread();
         if (t != null && !isRoot()) {
             t.setName(name);
         }
@@ -708,7 +765,7 @@ public class Greenlet<T> {
      * finished greenlet releases its thread, so that holding many finished greenlets does not hold their threads).
      */
     public Thread getThread() {
-        return thread;
+        return strand.thread();
     }
 
     @Override
@@ -735,6 +792,25 @@ public class Greenlet<T> {
 
         /** Called once, on the finishing greenlet's thread (or the killer's, for a never-started greenlet). */
         abstract void onDone(Greenlet<?> g);
+    }
+
+    /**
+     * A node that many greenlets' stacks may hold at once (joinAll's state): it is only ever the bottom of a stack,
+     * so its {@code next} stays null and is never written; anywhere else it is held through a {@link SharedRef}.
+     */
+    abstract static class SharedNode extends Node {}
+
+    private static final class SharedRef extends Node {
+        private final SharedNode target;
+
+        SharedRef(SharedNode target) {
+            this.target = target;
+        }
+
+        @Override
+        void onDone(Greenlet<?> g) {
+            target.onDone(g);
+        }
     }
 
     /** Unparks one waiting thread. */

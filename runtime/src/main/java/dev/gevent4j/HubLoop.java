@@ -120,6 +120,9 @@ final class HubLoop {
     private static final int DEFER_ONE_IN = 4;
     private static final int DEFER_MAX_PASSES = 3;
 
+    /** The JDK thread container the hub's greenlet threads start in (a GreenletContainer), or null: see JdkAccess. */
+    private final Object container;
+
     HubLoop(Hub hub, String threadName) {
         this(hub, threadName, false, null, 0, false);
     }
@@ -140,6 +143,8 @@ final class HubLoop {
         this.batch = Config.hubBatch();
         this.closeGraceNanos = Config.closeGraceMillis() * 1_000_000L;
         this.builder = JdkAccess.virtualThreadBuilder(scheduler);
+        this.container = JdkAccess.newGreenletContainer("gevent4j hub " + hub.getName(),
+                () -> Dumps.liveThreads(hub), () -> liveCount);
         String loopType = Config.loop();
         IoHandlerFactory factory;
         if (loopType.equals("nio") || (loopType.equals("auto") && !Epoll.isAvailable())) {
@@ -278,10 +283,15 @@ final class HubLoop {
         boolean p = polling;
         polling = false;
         try {
-            t.start();
+            startThread(t);
         } finally {
             polling = p;
         }
+    }
+
+    /** Starts a greenlet's virtual thread in the hub's thread container. Any thread. */
+    void startThread(Thread t) {
+        JdkAccess.start(t, container);
     }
 
     /** Runs {@code task} on the hub thread as soon as the loop polls, waking it if it blocks. Any thread. */
@@ -664,6 +674,7 @@ final class HubLoop {
             LOG.log(System.Logger.Level.ERROR, "hub " + hub.getName() + " loop died", t);
         } finally {
             hub.loopEnded();
+            JdkAccess.closeGreenletContainer(container);
             if (liveCount > 0) {
                 LOG.log(System.Logger.Level.WARNING, "hub {0} closed with {1} greenlet(s) that did not end after kill",
                         hub.getName(), liveCount);

@@ -130,6 +130,41 @@ final class Waits {
         return true;
     }
 
+    /**
+     * A greenlet's sleep of {@code nanos} (0 < nanos <= MAX_TIMEOUT_NANOS): {@link #awaitInGreenlet} specialised to
+     * "until the timer fires", with as few values live across the park as possible. The frames of a parked greenlet
+     * are what its {@code StackChunk} holds, and sleeping is the commonest park (benchmarks/RESULTS.md, "The
+     * per-greenlet footprint"). Same contract as {@code await(() -> false, nanos, false, null, blocker)}.
+     */
+    static void sleepInGreenlet(Greenlet<?> g, long nanos, Object blocker) {
+        Strand s = g.strand;
+        flushDeferred(s);
+        WakeTimer timer = new WakeTimer(g.hub.loop.now() + nanos, Thread.currentThread());
+        g.hub.schedule(timer);
+        s.enterWait(Strand.IN_WAIT_EXTERNAL);
+        g.hub.loop.waitStarted(false);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                s.throwPending();
+                if (timer.fired) {
+                    return;
+                }
+                LockSupport.park(blocker);
+                interrupted |= Thread.interrupted();
+            }
+        } finally {
+            g.hub.loop.waitEnded(false);
+            s.exitWait();
+            if (!timer.fired) {
+                g.hub.cancel(timer);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static boolean awaitInGreenlet(Greenlet<?> g, BooleanSupplier done, long timeoutNanos, boolean internal,
                                            Object blocker, boolean endOnInterrupt) {
         Strand s = g.strand;

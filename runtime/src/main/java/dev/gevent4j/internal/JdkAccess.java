@@ -102,6 +102,60 @@ public final class JdkAccess {
         return Carrier.JLA.currentCarrierThread();
     }
 
+    /**
+     * A {@link GreenletContainer} for one hub's greenlet threads (typed Object: see there), or null if java.base will
+     * not export {@code jdk.internal.vm} to gevent4j; {@link #start} then uses the JDK's root container. Only valid
+     * after {@link #check()} succeeded.
+     */
+    public static Object newGreenletContainer(String name, java.util.function.Supplier<java.util.stream.Stream<Thread>>
+            threads, java.util.function.LongSupplier count) {
+        if (!Containers.EXPORTED) {
+            return null;
+        }
+        return GreenletContainer.create(name, threads, count);
+    }
+
+    /**
+     * Starts a greenlet's virtual thread in {@code container} (from {@link #newGreenletContainer}), or with
+     * {@link Thread#start()} if it is null. Same exceptions as {@code Thread.start()}.
+     */
+    public static void start(Thread t, Object container) {
+        if (container == null) {
+            t.start();
+        } else {
+            GreenletContainer.start(t, container, Carrier.JLA);
+        }
+    }
+
+    /** Deregisters a container from {@link #newGreenletContainer}; null is ignored. Any thread. */
+    public static void closeGreenletContainer(Object container) {
+        if (container != null) {
+            GreenletContainer.close(container);
+        }
+    }
+
+    /** Holder: exports jdk.internal.vm to gevent4j once, on first use, before GreenletContainer can load. */
+    private static final class Containers {
+        static final boolean EXPORTED = export();
+
+        private static boolean export() {
+            Module base = Object.class.getModule();
+            Module self = JdkAccess.class.getModule();
+            try {
+                if (!base.isExported("jdk.internal.vm", self)) {
+                    if (self.isNamed()) {
+                        Carrier.JLA.addExports(base, "jdk.internal.vm", self);
+                    } else {
+                        Carrier.JLA.addExportsToAllUnnamed(base, "jdk.internal.vm");
+                    }
+                }
+                return base.isExported("jdk.internal.vm", self);
+            } catch (RuntimeException | LinkageError e) {
+                return false;
+            }
+        }
+    }
+
     /** Holder, so that nothing touches jdk.internal.access before {@link #check()} has vetted the access. */
     private static final class Carrier {
         static final jdk.internal.access.JavaLangAccess JLA = jdk.internal.access.SharedSecrets.getJavaLangAccess();

@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread's next gevent4j blocking point and the interrupt that gevent4j caused is cleared there.
  * The waiting side sets {@code waitState} before it checks {@code pending}, so one side always sees the other.
  */
-public final class Strand implements Thread.UncaughtExceptionHandler {
+public class Strand implements Thread.UncaughtExceptionHandler {
     /** Not in a gevent4j wait: running, runnable, or blocked in code gevent4j does not control. */
     public static final int RUNNING = 0;
     /** In a gevent4j wait that something outside the hub's own greenlets may end. */
