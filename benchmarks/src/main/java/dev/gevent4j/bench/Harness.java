@@ -42,7 +42,7 @@ public final class Harness {
         TITLES.put(2, "yield round trip between two tasks");
         TITLES.put(3, "queue ping-pong between two tasks");
         TITLES.put(4, "skynet: a tree of 1,000,000 leaf tasks summing their ordinals");
-        TITLES.put(5, "sleep fan-out: 100,000 tasks each sleeping 1 s");
+        TITLES.put(5, "sleep fan-out: 100,000 tasks each sleeping 1 s; 1,000,000 parked across a HubGroup");
         TITLES.put(6, "TCP echo: 1,000 connections, 64-byte messages, closed loop");
         TITLES.put(7, "HTTP hello world with wrk: 100 connections");
         TITLES.put(8, "blocking-client fan-out: 90 x SELECT pg_sleep(0.2) through pgjdbc");
@@ -138,7 +138,10 @@ public final class Harness {
                 case 2 -> roundTrip();
                 case 3 -> queuePingPong();
                 case 4 -> skynet();
-                case 5 -> Macro.sleepFanOut(this);
+                case 5 -> {
+                    Macro.sleepFanOut(this);
+                    Macro.millionParked(this);
+                }
                 case 6 -> Macro.echo(this);
                 case 7 -> Macro.http(this);
                 case 8 -> Macro.pgFanOut(this);
@@ -190,7 +193,11 @@ public final class Harness {
 
     private void jmh(int w, String benchClass, String metric, String unit, Map<String, String> notes)
             throws Exception {
-        Map<String, Double> m = Micro.run(benchClass, smoke);
+        jmh(w, benchClass, metric, unit, notes, Micro.run(benchClass, smoke));
+    }
+
+    private void jmh(int w, String benchClass, String metric, String unit, Map<String, String> notes,
+                     Map<String, Double> m) {
         for (String method : List.of("gevent4j", "gevent4jJuc", "virtualThreads", "virtualThreadsOneCarrier",
                 "platformThreads", "gevent4jParallelGC", "virtualThreadsParallelGC", "virtualThreadsFifo")) {
             if (m.containsKey(method)) {
@@ -219,9 +226,18 @@ public final class Harness {
 
     private void spawnJoin() throws Exception {
         String metric = "spawn + join";
+        // issue 15: medians of 3 forks (G1 tips in and out of a bad regime between forks), and bytes allocated
+        Map<String, Double> alloc = new HashMap<>();
+        Map<String, Double> m = Micro.run("SpawnJoinBenchmark", smoke, 3, alloc);
+        String forks = smoke ? "" : "median of 3 forks";
         jmh(1, "SpawnJoinBenchmark", metric, "ns/task", Map.of("platformThreads", "1,000 tasks per run",
-                "gevent4jParallelGC", "-XX:+UseParallelGC", "virtualThreadsParallelGC", "-XX:+UseParallelGC",
-                "virtualThreadsFifo", "gevent4j's semantics: one thread, FIFO, 100,000 parked at once"));
+                "gevent4j", forks, "virtualThreads", forks,
+                "gevent4jParallelGC", "-XX:+UseParallelGC; " + forks,
+                "virtualThreadsParallelGC", "-XX:+UseParallelGC; " + forks,
+                "virtualThreadsFifo", "gevent4j's semantics: one thread, FIFO, 100,000 parked at once; " + forks), m);
+        jmh(1, "SpawnJoinBenchmark", ALLOCATED, "B/task", Map.of("platformThreads", "1,000 tasks per run",
+                "virtualThreadsFifo", "the bare reference: what a JDK virtual thread costs on a FIFO scheduler"),
+                alloc);
         int n = smoke ? 10_000 : 100_000;
         pythonMicro(1, metric, "ns/task", n == 100_000 ? "" : n + " tasks", "spawn", "" + n, smoke ? "1" : "3");
         cpuPerTask(1, "spawn", "spawn + join, process CPU", "ns/task");
@@ -242,6 +258,9 @@ public final class Harness {
             }
         }
     }
+
+    /** Workload 1's second metric: JMH's gc.alloc.rate.norm. */
+    static final String ALLOCATED = "allocated per spawn + join";
 
     private void roundTrip() throws Exception {
         String metric = "round trip";

@@ -80,6 +80,36 @@ final class Macro {
         }
     }
 
+    /** Workload 5's fan-out across a group (issue 15): the heap of a million parked greenlets. */
+    static final String MILLION = "heap of 1,000,000 parked";
+
+    /**
+     * Issue 15's fan-out footprint: 1,000,000 greenlets (smoke: 100,000) parked at once across a HubGroup, in a JVM
+     * limited to 2 GB of heap; sleeping greenlets (the row) and greenlets waiting on one Event (in the note).
+     */
+    static void millionParked(Harness h) {
+        int n = h.smoke() ? 100_000 : 1_000_000;
+        Map<String, Map<String, Double>> byMode = new java.util.LinkedHashMap<>();
+        for (String mode : List.of("sleep", "event")) {
+            List<String> cmd = Env.javaCommand(List.of("-Xmx2g"), "dev.gevent4j.bench.macro.ParkedMillion", "" + n,
+                    mode);
+            try (Proc p = Proc.start("million-parked-" + mode, cmd)) {
+                byMode.put(mode, results(p, 5, Duration.ofMinutes(4)));
+            } catch (Exception e) {
+                h.fail(5, GROUP, e);
+                return;
+            }
+        }
+        Map<String, Double> s = byMode.get("sleep");
+        Map<String, Double> e = byMode.get("event");
+        String note = (n == 1_000_000 ? "" : "scaled from the figure for ") + String.format(java.util.Locale.ROOT,
+                "%,d greenlets over %.0f hubs, -Xmx2g, each in Gevent.sleep: %.0f B per greenlet, spawned and parked "
+                        + "in %.1f s; each waiting on one Event instead: %.0f MB, %.0f B per greenlet",
+                n, s.get("hubs"), s.get("bytes_per_greenlet"), s.get("spawn_s"), e.get("heap_mb"),
+                e.get("bytes_per_greenlet"));
+        h.add(Result.of(5, MILLION, "MB", true, GROUP, s.get("heap_mb") * 1_000_000.0 / n, note));
+    }
+
     /** Reads {@code count} "RESULT name value" lines. */
     static Map<String, Double> results(Proc p, int count, Duration timeout) throws InterruptedException {
         Map<String, Double> m = new HashMap<>();

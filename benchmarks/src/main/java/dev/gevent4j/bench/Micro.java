@@ -30,6 +30,16 @@ final class Micro {
     private Micro() {}
 
     static Map<String, Double> run(String benchmarkClass, boolean smoke) throws RunnerException {
+        return run(benchmarkClass, smoke, 0, null);
+    }
+
+    /**
+     * Like {@link #run(String, boolean)}, with {@code forks} forks per method (0: the class's {@code @Fork}); the
+     * score is then the median of the forks' medians. If {@code allocated} is not null, JMH's GC profiler runs too
+     * and {@code allocated} receives each method's median bytes allocated per operation ({@code gc.alloc.rate.norm}).
+     */
+    static Map<String, Double> run(String benchmarkClass, boolean smoke, int forks, Map<String, Double> allocated)
+            throws RunnerException {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include("dev\\.gevent4j\\.bench\\.micro\\." + benchmarkClass + "\\.")
                 .shouldFailOnError(true)
@@ -37,19 +47,35 @@ final class Micro {
                 .jvm(Env.javaExe());
         if (smoke) {
             o.forks(1).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(100));
+        } else if (forks > 0) {
+            o.forks(forks);
+        }
+        if (allocated != null) {
+            o.addProfiler(org.openjdk.jmh.profile.GCProfiler.class);
         }
         Collection<RunResult> results = new Runner(o.build()).run();
         Map<String, Double> medians = new java.util.LinkedHashMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
             String method = name.substring(name.lastIndexOf('.') + 1);
-            List<Double> scores = new ArrayList<>();
+            List<Double> forkMedians = new ArrayList<>();
+            List<Double> alloc = new ArrayList<>();
             for (BenchmarkResult br : r.getBenchmarkResults()) {
+                List<Double> scores = new ArrayList<>();
                 for (IterationResult ir : br.getIterationResults()) {
                     scores.add(ir.getPrimaryResult().getScore());
+                    ir.getSecondaryResults().forEach((k, v) -> {
+                        if (k.endsWith("gc.alloc.rate.norm")) {
+                            alloc.add(v.getScore());
+                        }
+                    });
                 }
+                forkMedians.add(median(scores));
             }
-            medians.put(method, median(scores));
+            medians.put(method, median(forkMedians));
+            if (allocated != null && !alloc.isEmpty()) {
+                allocated.put(method, median(alloc));
+            }
         }
         return medians;
     }

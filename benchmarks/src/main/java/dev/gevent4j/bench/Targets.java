@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The speed targets of issues 2, 6, 13 and 18, checked against one run's figures (reported, never enforced).
+ * The speed and footprint targets of issues 2, 6, 13, 15 and 18, checked against one run's figures (reported, never
+ * enforced).
  *
  * <pre>{@code
  * String md = Targets.markdown(results);   // a table: target, measured ratio, met or missed
@@ -38,7 +39,17 @@ final class Targets {
             new Target(2, "round trip", Contenders.VT, 1.0, true,
                     "round trip: gevent4j sleep(0) <= 1.0x VT Thread.yield (default scheduler)"),
             new Target(2, "round trip", null, 300, true, "round trip: gevent4j <= 300 ns"),
+            new Target(1, "spawn + join", Contenders.GEVENT4J + " (ParallelGC)", Contenders.VT + " (ParallelGC)",
+                    1.0, true, "spawn+join under ParallelGC: gevent4j <= 1.0x VT (default scheduler; issue 15)"),
+            new Target(1, "spawn + join", Contenders.VT, 1.25, true,
+                    "spawn+join under G1: gevent4j <= 1.25x VT (default scheduler; issue 15)"),
+            new Target(1, Harness.ALLOCATED, Contenders.GEVENT4J, Contenders.VT + " (1-thread FIFO scheduler)", 100,
+                    true, true, "bytes allocated per spawn+join: gevent4j <= bare FIFO virtual threads + 100 B "
+                    + "(issue 15)"),
             new Target(5, "heap per parked task", null, 2048, true, "heap per parked greenlet <= 2 KB"),
+            new Target(5, "heap per parked task", null, 800, true, "heap per parked greenlet <= 800 B (issue 15)"),
+            new Target(5, Macro.MILLION, Contenders.GROUP, null, 2000, true, false,
+                    "1,000,000 parked greenlets across a HubGroup: <= 2 GB of heap (issue 15)"),
             new Target(6, "msgs per server-CPU-second", Contenders.VT, 1.5, false,
                     "echo msgs per server-CPU-s: gevent4j >= 1.5x VT (default scheduler)"),
             new Target(6, "msgs per server-CPU-second", Contenders.VT1, 1.1, false,
@@ -63,7 +74,7 @@ final class Targets {
                     "agent start-up: <= +300 ms over a plain JVM (hello world, default options; issue 18)"));
 
     static String markdown(List<Result> results) {
-        StringBuilder sb = new StringBuilder("### Targets (issues 2, 6, 13 and 18; measured in this run)\n\n");
+        StringBuilder sb = new StringBuilder("### Targets (issues 2, 6, 13, 15 and 18; measured in this run)\n\n");
         sb.append("| target | measured | verdict |\n|---|---:|---|\n");
         for (Target t : TARGETS) {
             Double g = value(results, t.workload, t.metric, t.self);

@@ -37,44 +37,44 @@ public class Strand implements Thread.UncaughtExceptionHandler {
 
     private static final ThreadLocal<Strand> OUTSIDE = ThreadLocal.withInitial(() -> new Strand(Thread.currentThread()));
 
+    // Every greenlet has a strand, so its fields are kept to 32 bytes (a byte for the wait state, one field for the
+    // deferred hubs): benchmarks/RESULTS.md, "The per-greenlet footprint".
     private volatile Thread thread;
     private volatile Throwable pending;
-    private volatile int waitState;
+    private volatile byte waitState;
     private volatile boolean interruptedByDelivery;
 
-    /** Hubs holding greenlets this strand spawned that wait for it to block (see OutsideStarts). */
-    private Hub deferredTo;
-    private java.util.ArrayList<Hub> moreDeferredTo;
+    /**
+     * Hubs holding greenlets this strand spawned that wait for it to block (see OutsideStarts): null, one Hub, or an
+     * ArrayList of them. Strand-confined.
+     */
+    private Object deferredTo;
 
     /** Records that this strand deferred a greenlet start to {@code hub}. MUST run on this strand. */
+    @SuppressWarnings("unchecked")
     public void noteDeferredTo(Hub hub) {
-        if (deferredTo == null || deferredTo == hub) {
+        Object d = deferredTo;
+        if (d == null || d == hub) {
             deferredTo = hub;
-        } else {
-            if (moreDeferredTo == null) {
-                moreDeferredTo = new java.util.ArrayList<>(2);
-            }
-            if (!moreDeferredTo.contains(hub)) {
-                moreDeferredTo.add(hub);
-            }
+        } else if (d instanceof Hub first) {
+            java.util.ArrayList<Hub> more = new java.util.ArrayList<>(2);
+            more.add(first);
+            more.add(hub);
+            deferredTo = more;
+        } else if (!((java.util.ArrayList<Hub>) d).contains(hub)) {
+            ((java.util.ArrayList<Hub>) d).add(hub);
         }
     }
 
-    /** Takes the hubs recorded by {@link #noteDeferredTo}, or null. MUST run on this strand. */
+    /** Takes the hubs recorded by {@link #noteDeferredTo}, first recorded first, or null. MUST run on this strand. */
+    @SuppressWarnings("unchecked")
     public Hub[] takeDeferredTo() {
-        if (deferredTo == null) {
+        Object d = deferredTo;
+        if (d == null) {
             return null;
         }
-        Hub[] r;
-        if (moreDeferredTo == null) {
-            r = new Hub[] {deferredTo};
-        } else {
-            moreDeferredTo.add(0, deferredTo);
-            r = moreDeferredTo.toArray(new Hub[0]);
-            moreDeferredTo = null;
-        }
         deferredTo = null;
-        return r;
+        return d instanceof Hub h ? new Hub[] {h} : ((java.util.ArrayList<Hub>) d).toArray(new Hub[0]);
     }
 
     public Strand(Thread thread) {
@@ -195,7 +195,7 @@ public class Strand implements Thread.UncaughtExceptionHandler {
 
     /** Marks the strand as entering a gevent4j wait of the given kind. MUST run on this strand. */
     public void enterWait(int kind) {
-        waitState = kind;
+        waitState = (byte) kind;
     }
 
     /** Marks the strand as leaving a gevent4j wait. MUST run on this strand. */

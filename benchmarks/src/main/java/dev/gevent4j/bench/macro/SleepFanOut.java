@@ -16,13 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * java <gevent4j flags> -cp benchmarks.jar dev.gevent4j.bench.macro.SleepFanOut gevent4j 100000 1.0 5.0
  * }</pre>
  *
- * <p>Two passes: the first is timed (spawn, sleep, join; no GC forced); the second parks all N again (each sleeping
- * the optional fourth argument, default 5 s), forces a GC while they sleep, and divides the heap growth by N. Contenders: {@code gevent4j} (greenlets on one hub,
+ * <p>Passes: the first is timed (spawn, sleep, join; no GC forced); three untimed ones (sleeping at most 0.3 s)
+ * let the JIT finish compiling the sleep and wake-up paths; the last parks all N again (each sleeping the optional
+ * fourth argument, default 5 s), forces a GC while they sleep, and divides the heap growth by N. Contenders: {@code gevent4j} (greenlets on one hub,
  * {@code Gevent.sleep}), {@code vt} (virtual threads, {@code Thread.sleep}), {@code threads} (platform threads;
  * the harness passes a smaller N). Every task ends by itself after S seconds; nothing is killed or interrupted.
  */
 public final class SleepFanOut {
     private SleepFanOut() {}
+
+    /** Untimed passes between the timed one and the heap measurement (see main). */
+    private static final int WARM_UP_PASSES = Integer.getInteger("warmUpPasses", 3);
 
     public static void main(String[] args) throws Exception {
         String who = args[0];
@@ -40,6 +44,13 @@ public final class SleepFanOut {
         long t0 = System.nanoTime();
         fanOut(who, n, millis, parked, null);
         double wall = (System.nanoTime() - t0) / 1e9;
+        // untimed warm-up passes: pass 1's first wake-ups reach code the JIT compiled before any sleep had ended, so
+        // it deoptimises (an uncommon trap) while pass 2 would be spawning, and greenlets parked in interpreted
+        // frames hold StackChunks two to three times larger (benchmarks/RESULTS.md, "The per-greenlet footprint")
+        for (int i = 0; i < WARM_UP_PASSES; i++) {
+            parked.set(0);
+            fanOut(who, n, Math.min(millis, 300), parked, null);
+        }
         // pass 2: heap per parked task
         parked.set(0);
         gc.run();
