@@ -11,7 +11,8 @@ import java.util.Arrays;
 public final class TimerQueue {
     private Timer[] heap = new Timer[64];
     private int size;
-    private long seq;
+    /** Insertion counter; an int that may wrap (see {@link #less}). */
+    private int seq;
 
     /** Number of pending timers. */
     public int size() {
@@ -71,9 +72,14 @@ public final class TimerQueue {
         return t;
     }
 
+    /**
+     * Deadline order, then insertion order. The insertion counter is an int (a timer is 32 bytes with it, and every
+     * greenlet in a timed wait holds one) compared wrap-safely, so two timers with the same deadline keep their
+     * insertion order as long as fewer than 2^31 timers were added between them.
+     */
     private boolean less(Timer a, Timer b) {
         long d = a.deadline - b.deadline;
-        return d < 0 || (d == 0 && a.seq < b.seq);
+        return d < 0 || (d == 0 && a.seq - b.seq < 0);
     }
 
     private void siftUp(int i) {
@@ -115,7 +121,7 @@ public final class TimerQueue {
     /** An entry: a deadline on {@link System#nanoTime()}'s clock and the action to run on the hub thread. */
     public abstract static class Timer {
         long deadline;
-        long seq;
+        int seq;
         int index = -1;
 
         protected Timer(long deadlineNanos) {

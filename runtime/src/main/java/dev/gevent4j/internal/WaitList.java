@@ -128,7 +128,7 @@ public final class WaitList {
                                 Object blocker, Consumer<WaitNode> onLostHandoff) {
         boolean fired;
         try {
-            fired = Internals.await(node::isFired, timeoutNanos, internal, null, blocker);
+            fired = Internals.await(node, timeoutNanos, internal, null, blocker); // the node is its own condition
         } catch (Throwable t) {
             boolean cancelled;
             synchronized (lock) {
