@@ -23,6 +23,11 @@ public final class Contenders {
     public static final String GROUP = "gevent4j HubGroup (N hubs)";
     /** Workload 11: the thread-per-connection server under {@code -javaagent:...=hubs=cores}. */
     public static final String AGENT_HUBS = "gevent4j + agent (hubs=N)";
+    /**
+     * Workload 11: the same server under {@code hubs=2×cores}: more hub threads than cores, so that the OS fills
+     * one hub's idle time with another hub thread and the server keeps its share of a busy machine.
+     */
+    public static final String AGENT_HUBS_2X = "gevent4j + agent (hubs=2N)";
     /** Workload 11: Netty epoll with one event loop per processor. */
     public static final String NETTY_N = "Netty epoll (N loops)";
     public static final String PYTHON = "Python gevent";

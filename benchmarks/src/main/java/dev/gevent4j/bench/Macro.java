@@ -2,6 +2,7 @@ package dev.gevent4j.bench;
 
 import static dev.gevent4j.bench.Contenders.AGENT;
 import static dev.gevent4j.bench.Contenders.AGENT_HUBS;
+import static dev.gevent4j.bench.Contenders.AGENT_HUBS_2X;
 import static dev.gevent4j.bench.Contenders.GEVENT4J;
 import static dev.gevent4j.bench.Contenders.GROUP;
 import static dev.gevent4j.bench.Contenders.NETTY;
@@ -228,7 +229,8 @@ final class Macro {
         double warm = smoke ? 1.0 : 3.0;
         double measure = smoke ? 2.0 : 10.0;
         int rounds = smoke ? 1 : 5;
-        List<String> contenders = List.of(GEVENT4J, GROUP, VT, NETTY_N, AGENT, AGENT_HUBS);
+        List<String> contenders = List.of(GEVENT4J, GROUP, VT, NETTY_N, AGENT, AGENT_HUBS, AGENT_HUBS_2X);
+        int cores = Runtime.getRuntime().availableProcessors();
         Map<String, List<double[]>> runs = new java.util.LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
             for (String c : contenders) {
@@ -238,12 +240,13 @@ final class Macro {
                             "" + (warm + measure + 60));
                     case VT -> Env.javaCommand(List.of(), SERVERS, "cpuecho", "vt", "" + (warm + measure + 60));
                     case NETTY_N -> Env.javaCommand(List.of(), SERVERS, "cpuecho", "netty-n", "" + (warm + measure + 60));
-                    case AGENT_HUBS -> {
+                    case AGENT_HUBS, AGENT_HUBS_2X -> {
                         if (h.agent() == null) {
                             h.add(Result.skipped(11, "msgs/s", "", false, c, Env.NO_AGENT));
                             yield null;
                         }
-                        yield List.of(Env.javaExe(), "-javaagent:" + h.agent() + "=hubs=cores", "-cp", Env.benchJar(),
+                        String hubs = c.equals(AGENT_HUBS) ? "cores" : "" + 2 * cores;
+                        yield List.of(Env.javaExe(), "-javaagent:" + h.agent() + "=hubs=" + hubs, "-cp", Env.benchJar(),
                                 SERVERS, "cpuecho", "threads", "" + (warm + measure + 60));
                     }
                     default -> serverCommand(h, 11, "msgs/s", c, "cpuecho", warm + measure + 60);
@@ -275,7 +278,6 @@ final class Macro {
                 }
             }
         }
-        int cores = Runtime.getRuntime().availableProcessors();
         for (Map.Entry<String, List<double[]>> e : runs.entrySet()) {
             String c = e.getKey();
             List<double[]> rs = e.getValue();
@@ -286,6 +288,7 @@ final class Macro {
                 case NETTY_N -> cores + " event loops, digests on the loop";
                 case AGENT -> "platform-thread server under -javaagent (one hub)";
                 case AGENT_HUBS -> "the same server under -javaagent:...=hubs=cores (" + cores + " hubs)";
+                case AGENT_HUBS_2X -> "the same server under -javaagent:...=hubs=" + 2 * cores + " (2 hubs per core)";
                 default -> "";
             };
             String n = String.format("median of %d: %s; %s", rs.size(), list(rs, 0), what);
