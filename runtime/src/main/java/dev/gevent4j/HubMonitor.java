@@ -155,12 +155,14 @@ final class HubMonitor {
         String stack = Dumps.stack(frames);
         String who = running != null ? "greenlet " + running.getName() : "the hub thread itself (a callback or timer)";
         String what = "is running without yielding";
-        if (running != null && frames.length > 0 && frames[0].isNativeMethod()
+        if (running != null && frames.length > 0 && NativeWaitAdvice.unmounting(frames[0])) {
+            // parking right now, e.g. held up by a GC pause during a large fan-out: neither native code nor pinned
+            what = NativeWaitAdvice.UNMOUNTING;
+        } else if (running != null && frames.length > 0 && frames[0].isNativeMethod()
                 && t.getState() == Thread.State.RUNNABLE) {
             what = NativeWaitAdvice.what(frames[0], dev.gevent4j.internal.MonkeyState.convertedThreadOf(running),
                     dev.gevent4j.internal.MonkeyState.isMainGreenlet(running));
-        }
-        if (running != null && t.getState() != Thread.State.RUNNABLE) {
+        } else if (running != null && t.getState() != Thread.State.RUNNABLE) {
             // Mounted on the hub thread yet parked or blocked: the JDK could not unmount it (a class initializer or a
             // native frame below it), so its park holds the hub thread itself.
             what = "is pinned to the hub thread (a class initializer or native frame is on its stack) and blocked in a "

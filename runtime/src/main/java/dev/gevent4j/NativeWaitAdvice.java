@@ -46,6 +46,22 @@ final class NativeWaitAdvice {
                 + suggestion(converted) + " (-javaagent:gevent4j-agent.jar=platformThreads=<name or class glob>|...)";
     }
 
+    /**
+     * The report's "what" for a greenlet caught in {@code Continuation.doYield} (see {@link #unmounting}): it is
+     * parking, and the JDK is copying its frames off the hub thread.
+     */
+    static final String UNMOUNTING = "is unmounting (jdk.internal.vm.Continuation.doYield: the JDK copies the "
+            + "greenlet's frames off the hub thread as it parks); a stall there is a garbage-collection pause or a "
+            + "very deep stack being copied, not code the greenlet runs";
+
+    /**
+     * Whether the top frame is the JDK's yield of a virtual thread: a native frame, yet not a native call that holds
+     * the hub, and the thread may already report itself WAITING while it is still mounted.
+     */
+    static boolean unmounting(StackTraceElement top) {
+        return top.getClassName().equals("jdk.internal.vm.Continuation") && top.getMethodName().equals("doYield");
+    }
+
     /** JDK natives that compute rather than wait: no option would help, and none is named. */
     private static final String[] JDK_COMPUTATION = {"java.lang.ClassLoader.", "jdk.internal.loader.",
         "java.util.zip.", "java.lang.Class.", "java.lang.invoke.", "java.lang.reflect.", "jdk.internal.reflect.",

@@ -1,6 +1,7 @@
 package dev.gevent4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -77,6 +78,10 @@ class NativeWaitReportTest {
                 boss, true);
         assertTrue(loading.contains("CPU work of the JDK") && !loading.contains("main=false")
                 && !loading.contains("platformThreads"), loading);
+        StackTraceElement yielding = new StackTraceElement("jdk.internal.vm.Continuation", "doYield", null, -2);
+        assertTrue(NativeWaitAdvice.unmounting(yielding), "a greenlet caught parking is not in a native call");
+        assertFalse(NativeWaitAdvice.unmounting(top));
+        assertTrue(NativeWaitAdvice.UNMOUNTING.contains("garbage-collection pause"), NativeWaitAdvice.UNMOUNTING);
         assertEquals("worker-*", NativeWaitAdvice.suggestion(new Thread(() -> { }, "worker-12")));
         assertEquals("7", NativeWaitAdvice.suggestion(new Thread(() -> { }, "7")));
     }
