@@ -91,8 +91,9 @@ final class Report {
         sb.append("- wrk: ").append(wrk == null ? "not installed" : Env.wrkVersion(wrk)).append('\n');
         sb.append("- gevent4j agent: ").append(Env.agentJar() == null ? "absent (its contenders are skipped)"
                 : Env.agentJar().getFileName().toString()).append('\n');
-        sb.append("- Micro workloads: JMH, one fork per contender, medians of the measurement iterations. Macro "
-                + "workloads: one process per contender, the load generator in its own process. The ratio is "
+        sb.append("- Micro workloads: JMH, one fork per contender (workload 1: three, the median of their medians), "
+                + "medians of the measurement iterations. Macro workloads: one process per contender, the load "
+                + "generator in its own process. The ratio is "
                 + "contender / gevent4j (for times, above 1 means gevent4j is faster; for rates, below 1 means "
                 + "gevent4j is faster).\n\n");
         sb.append("Chart: [results.svg](").append(svgPath(md).getFileName()).append(")\n\n");
