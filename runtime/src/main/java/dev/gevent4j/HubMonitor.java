@@ -26,7 +26,8 @@ final class HubMonitor {
      * Implementation overview. Every period (a quarter of the threshold) the monitor reads each hub's entry counter
      * and "polling" flag, both written by the hub with opaque stores (no fences on the hot path). A hub that is not
      * polling and whose counter has not moved since the monitor first saw that value is stalled; once the stall is
-     * older than the threshold it is reported once. The running greenlet is the live greenlet whose virtual thread
+     * older than the threshold, not counting the GC pauses the JVM's collectors report meanwhile (ownStallNanos),
+     * it is reported once. The running greenlet is the live greenlet whose virtual thread
      * is mounted on the hub's thread (VirtualThread.carrierThread, read reflectively).
      */
 
@@ -57,7 +58,37 @@ final class HubMonitor {
     private static final class Watch {
         long lastEntries = -1;
         long sinceNanos;
+        /** The JVM's GC pause time (ms, cumulative) when the current stall began. */
+        long gcMillisSince;
         boolean reported;
+    }
+
+    /**
+     * The collectors whose MXBean time is stop-the-world pauses: all but ZGC's and Shenandoah's "... Cycles" beans,
+     * which time concurrent work that does not stop a hub (their pauses have "... Pauses" beans; G1's "G1 Concurrent
+     * GC" bean times its Remark and Cleanup pauses).
+     */
+    private static final java.lang.management.GarbageCollectorMXBean[] PAUSE_COLLECTORS =
+            java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .filter(b -> !b.getName().contains("Cycles"))
+                    .toArray(java.lang.management.GarbageCollectorMXBean[]::new);
+
+    /** The JVM's garbage-collection pause time so far, in ms. Monitor thread. */
+    static long gcPauseMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean b : PAUSE_COLLECTORS) {
+            sum += Math.max(0, b.getCollectionTime());
+        }
+        return sum;
+    }
+
+    /**
+     * The part of a stall the hub's own code caused: the time since it last returned to its loop, less the GC pauses
+     * meanwhile. A large fan-out keeps its parked greenlets live through every young collection, and a pause that
+     * falls in a long but legitimate loop pass must not be reported as a greenlet that does not yield.
+     */
+    static long ownStallNanos(long stalledNanos, long gcMillisDuring) {
+        return Math.max(0, stalledNanos - gcMillisDuring * 1_000_000L);
     }
 
     static void hubStarted(Hub hub) {
@@ -115,9 +146,10 @@ final class HubMonitor {
                 commitLoopPass((String) pass[0], (Integer) pass[1], (Long) pass[2]);
             }
             long now = System.nanoTime();
+            long gcMillis = gcPauseMillis();
             for (Hub hub : Hub.ALL) {
                 try {
-                    check(hub, now, thresholdNanos);
+                    check(hub, now, gcMillis, thresholdNanos);
                 } catch (Throwable t) {
                     LOG.log(System.Logger.Level.DEBUG, "monitor check failed for " + hub, t);
                 }
@@ -126,16 +158,18 @@ final class HubMonitor {
         }
     }
 
-    private static void check(Hub hub, long now, long thresholdNanos) {
+    private static void check(Hub hub, long now, long gcMillis, long thresholdNanos) {
         Watch w = WATCHES.computeIfAbsent(hub, h -> new Watch());
         long entries = hub.loop.counters.entriesRun();
         if (hub.loop.counters.isPolling() || entries != w.lastEntries) {
             w.lastEntries = entries;
             w.sinceNanos = now;
+            w.gcMillisSince = gcMillis;
             w.reported = false;
             return;
         }
-        long stalledNanos = now - w.sinceNanos;
+        long gcMillisDuring = gcMillis - w.gcMillisSince;
+        long stalledNanos = ownStallNanos(now - w.sinceNanos, gcMillisDuring);
         long stalledMillis = stalledNanos / 1_000_000;
         HubCounters counters = hub.loop.counters;
         if (stalledMillis > counters.longestStallMillis) {
@@ -143,12 +177,12 @@ final class HubMonitor {
         }
         if (!w.reported && stalledNanos >= thresholdNanos) {
             w.reported = true;
-            report(hub, stalledMillis);
+            report(hub, stalledMillis, gcMillisDuring);
             counters.stalls++; // after the report: a reader that sees the count also sees the report and its JFR event
         }
     }
 
-    private static void report(Hub hub, long stalledMillis) {
+    private static void report(Hub hub, long stalledMillis, long gcMillisDuring) {
         Greenlet<?> running = runningGreenlet(hub);
         Thread t = running != null ? running.getThread() : hub.thread();
         StackTraceElement[] frames = t.getStackTrace();
@@ -169,9 +203,10 @@ final class HubMonitor {
                     + t.getState() + " wait; if only this hub can end that wait (a gevent4j wait, a timer, a greenlet of "
                     + "this hub), the hub is deadlocked for good: do not block in static initializers";
         }
-        LOG.log(System.Logger.Level.WARNING, "hub {0} has not returned to its loop for {1} ms (threshold {2} ms): "
+        String gc = gcMillisDuring > 0 ? " (not counting " + gcMillisDuring + " ms of garbage-collection pauses)" : "";
+        LOG.log(System.Logger.Level.WARNING, "hub {0} has not returned to its loop for {1} ms{6} (threshold {2} ms): "
                 + "{3} {4}, at:\n{5}", hub.getName(), stalledMillis,
-                Config.monitorThresholdMillis(), who, what, stack);
+                Config.monitorThresholdMillis(), who, what, stack, gc);
         HubStallEvent e = jdk.jfr.FlightRecorder.isInitialized() ? new HubStallEvent() : null;
         if (e != null && e.isEnabled()) {
             e.hub = hub.getName();

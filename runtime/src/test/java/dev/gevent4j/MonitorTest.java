@@ -57,6 +57,18 @@ class MonitorTest {
     }
 
     @Test
+    void garbageCollectionPausesDoNotCountTowardsAStall() {
+        assertEquals(50_000_000L, HubMonitor.ownStallNanos(300_000_000L, 250));
+        assertEquals(0L, HubMonitor.ownStallNanos(100_000_000L, 250), "never negative");
+        assertEquals(300_000_000L, HubMonitor.ownStallNanos(300_000_000L, 0));
+        long before = HubMonitor.gcPauseMillis();
+        for (int i = 0; i < 200 && HubMonitor.gcPauseMillis() == before; i++) {
+            System.gc(); // a full, stop-the-world collection with the JDK's collectors
+        }
+        assertTrue(HubMonitor.gcPauseMillis() > before, "the collectors' pause time is read");
+    }
+
+    @Test
     void aGreenletSpinningFor500msIsReportedWithinOneSecondWithItsStack() throws Exception {
         try (Hub hub = Hub.create()) {
             Greenlet<Object> spinner = hub.spawn(() -> {
