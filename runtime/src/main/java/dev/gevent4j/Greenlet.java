@@ -655,6 +655,15 @@ public class Greenlet<T> {
         }
     }
 
+    /** See {@link dev.gevent4j.internal.Internals#onEnd}. */
+    void onEnd(Consumer<Greenlet<?>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        EndCallback n = new EndCallback(callback);
+        if (!addNode(n)) {
+            n.onDone(this);
+        }
+    }
+
     /** Removes every link registered with {@code callback}; returns whether one was removed. */
     public boolean unlink(Consumer<? super Greenlet<T>> callback) {
         boolean removed = false;
@@ -851,6 +860,20 @@ public class Greenlet<T> {
                     ((Consumer) callback).accept(g);
                 }
             });
+        }
+    }
+
+    /** Runs a callback on the thread that ends the greenlet (Internals.onEnd). */
+    private static final class EndCallback extends Node {
+        private final Consumer<Greenlet<?>> callback;
+
+        EndCallback(Consumer<Greenlet<?>> callback) {
+            this.callback = callback;
+        }
+
+        @Override
+        void onDone(Greenlet<?> g) {
+            callback.accept(g);
         }
     }
 

@@ -24,6 +24,11 @@ final class RuntimeHooks implements Internals.Hooks {
     }
 
     @Override
+    public void onEnd(Greenlet<?> greenlet, java.util.function.Consumer<Greenlet<?>> callback) {
+        greenlet.onEnd(callback);
+    }
+
+    @Override
     public boolean sleepInterruptibly(long nanos, Object blocker) {
         return Waits.sleepInterruptibly(nanos, blocker);
     }

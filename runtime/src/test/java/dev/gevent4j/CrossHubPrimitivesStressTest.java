@@ -134,8 +134,17 @@ class CrossHubPrimitivesStressTest {
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
             int first = p;
+            boolean holdsBack = p == HUBS; // the plain thread's last item waits for the churn (below) to act
             Runnable produce = () -> {
                 for (int i = first; i < n; i += producers) {
+                    if (holdsBack && i + producers >= n) {
+                        // without this, a fast run could deliver every item before the churn killed or timed out
+                        // a single getter, and the test would prove nothing about kills
+                        long deadline = System.nanoTime() + BOUND.toNanos();
+                        while (killedOrTimedOut.get() == 0 && System.nanoTime() < deadline) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                        }
+                    }
                     q.put().apply(i);
                 }
             };

@@ -55,9 +55,21 @@ public final class Internals {
         void timerWait(Hub hub, boolean started);
 
         void advanceVirtualClock(Hub hub, long nanos);
+
+        void onEnd(Greenlet<?> greenlet, java.util.function.Consumer<Greenlet<?>> callback);
     }
 
     private static final Hooks HOOKS;
+
+    /**
+     * Calls {@code callback} with {@code greenlet} when it ends, on the thread that ends it: the greenlet's own
+     * virtual thread, which may block there like any greenlet (rather than a link, which runs on the hub thread and
+     * must not block); at once, on the caller, if it has already ended. For a greenlet killed before it started, or
+     * abandoned by a closing hub, the killer's or the hub's thread. Any thread.
+     */
+    public static void onEnd(Greenlet<?> greenlet, java.util.function.Consumer<Greenlet<?>> callback) {
+        HOOKS.onEnd(greenlet, callback);
+    }
 
     static {
         try {

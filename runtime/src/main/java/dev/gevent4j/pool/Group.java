@@ -3,6 +3,7 @@ package dev.gevent4j.pool;
 import dev.gevent4j.Gevent;
 import dev.gevent4j.Greenlet;
 import dev.gevent4j.event.Event;
+import dev.gevent4j.internal.Internals;
 import dev.gevent4j.internal.Throwables;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +69,11 @@ public class Group {
             version++;
         }
         syncEmpty();
-        greenlet.link(discarder);
+        // On the ending greenlet's own thread, not as a link: a link runs on the hub thread, and a hub thread that
+        // contends on a monitor (this lock, the Event's, a Pool's semaphore) can be stranded there for good when
+        // the monitor's next owner is chosen among the hub's own greenlets, which need that very thread to run
+        // (JDK-8350765; CrossHubPrimitivesStressTest hung so in discard). A greenlet that contends just unmounts.
+        Internals.onEnd(greenlet, discarder);
         return true;
     }
 
@@ -79,7 +84,8 @@ public class Group {
                 return false;
             }
         }
-        greenlet.unlink(discarder);
+        // its end callback stays registered and finds it no member then (or a member again, re-added: then it leaves
+        // when it ends, as it should)
         onRemoved(greenlet); // a Pool frees the slot before join() can see the group empty
         synchronized (lock) {
             version++;
@@ -90,9 +96,10 @@ public class Group {
 
     /*
      * Why the empty event is set and cleared outside the lock: with hubs in a group, a greenlet that contends on the
-     * event's monitor unmounts (JDK 24+) while it holds what it holds. Had it held the group's lock, its own hub
-     * thread, running a member's link (discard) next, would block on that lock for good: the greenlet needs that very
-     * thread to resume. So no monitor is taken while the group's lock is held. The event is brought in line with the
+     * event's monitor unmounts (JDK 24+) while it holds what it holds, and a platform thread then waiting for the
+     * group's lock (a hub thread in a callback, an outside thread) waits until that greenlet's hub gets round to it
+     * (when discard ran as a link on the hub thread, for good: the greenlet needed that very thread to resume). So no
+     * monitor is taken while the group's lock is held. The event is brought in line with the
      * members after each change instead, and again if another change came meanwhile (version), so that the last
      * change always leaves it right.
      */
