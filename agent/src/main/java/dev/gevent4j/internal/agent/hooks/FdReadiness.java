@@ -120,15 +120,12 @@ final class FdReadiness {
         wake(read, write);
     }
 
-    /** The socket is being closed or shut down ({@code stopPoll}): every waiter re-checks. Any thread. */
+    /**
+     * The socket is being closed or shut down ({@code stopPoll}): counted as an edge of the given directions, so every
+     * waiter re-checks. Any thread.
+     */
     void stop(boolean read, boolean write) {
-        if (read) {
-            readSeq++;
-        }
-        if (write) {
-            writeSeq++;
-        }
-        wake(read, write);
+        ready(read, write);
     }
 
     private void wake(boolean read, boolean write) {
